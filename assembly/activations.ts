@@ -1,0 +1,1 @@
+// activations kernels: see src/engine/abi.ts for the contract.

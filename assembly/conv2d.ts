@@ -1,0 +1,1 @@
+// conv2d kernels: see src/engine/abi.ts for the contract.

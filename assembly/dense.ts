@@ -1,0 +1,1 @@
+// dense kernels: see src/engine/abi.ts for the contract.

@@ -1,0 +1,12 @@
+// Entry point of the engine's WebAssembly module: every kernel file re-exported.
+// The TypeScript mirror of these exports is src/engine/abi.ts.
+export * from './dense';
+export * from './conv2d';
+export * from './maxpool';
+export * from './activations';
+export * from './loss';
+export * from './optim';
+
+export function heapBase(): usize {
+  return __heap_base;
+}

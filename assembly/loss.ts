@@ -1,0 +1,1 @@
+// loss kernels: see src/engine/abi.ts for the contract.

@@ -1,0 +1,1 @@
+// maxpool kernels: see src/engine/abi.ts for the contract.

@@ -1,0 +1,1 @@
+// optim kernels: see src/engine/abi.ts for the contract.

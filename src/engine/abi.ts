@@ -1,0 +1,71 @@
+/**
+ * Typed mirror of the engine's WebAssembly exports (assembly/*.ts): the flat pointer ABI.
+ *
+ * Conventions for every kernel:
+ * - pointers are byte offsets into `memory`, 16-byte aligned; tensors are float32, row-major; images are NHWC;
+ * - outputs come last and are overwritten (never accumulated into);
+ * - kernels never validate: the TypeScript side (src/engine/*) checks shapes before it calls;
+ * - kernels never allocate: scratch space, when a kernel needs any, is planned by the caller.
+ */
+export interface EngineExports {
+  readonly memory: WebAssembly.Memory;
+  /** First free byte after the module's static data: the arena starts here. */
+  heapBase(): number;
+
+  // --- dense.ts: W is [nIn, nOut] (the TensorFlow.js kernel layout), b is [nOut] -------------------------------
+  /** Floats needed by the packed copy of a [nIn, nOut] kernel (forward and transposed panels). */
+  densePackedLength(nIn: number, nOut: number): number;
+  /** Packs W into wp; call again whenever W changes (once per optimiser step). */
+  densePack(w: number, wp: number, nIn: number, nOut: number): void;
+  /** y[batch, nOut] = x[batch, nIn] · W + b. b = 0 means no bias. batch = 1 is the mat-vec path. */
+  denseForward(x: number, wp: number, b: number, y: number, batch: number, nIn: number, nOut: number): void;
+  /** dx[batch, nIn] = dy[batch, nOut] · Wᵀ. */
+  denseBackwardInput(dy: number, wp: number, dx: number, batch: number, nIn: number, nOut: number): void;
+  /** dw[nIn, nOut] = xᵀ · dy; db[nOut] = Σ_batch dy (db = 0: skip). */
+  denseBackwardParams(x: number, dy: number, dw: number, db: number, batch: number, nIn: number, nOut: number): void;
+
+  // --- conv2d.ts: x [n, h, w, c], filter [kh, kw, c, co] (TensorFlow.js layout), b [co], y [n, oh, ow, co] -------
+  // padTop/padLeft and oh/ow are computed by the caller with TensorFlow's 'valid' / 'same' rules.
+  conv2dForward(x: number, f: number, b: number, y: number,
+    n: number, h: number, w: number, c: number, kh: number, kw: number, co: number,
+    stride: number, padTop: number, padLeft: number, oh: number, ow: number): void;
+  /** dx [n, h, w, c] from dy [n, oh, ow, co]. */
+  conv2dBackwardInput(dy: number, f: number, dx: number,
+    n: number, h: number, w: number, c: number, kh: number, kw: number, co: number,
+    stride: number, padTop: number, padLeft: number, oh: number, ow: number): void;
+  /** df [kh, kw, c, co] and db [co] (db = 0: skip) from x and dy. */
+  conv2dBackwardParams(x: number, dy: number, df: number, db: number,
+    n: number, h: number, w: number, c: number, kh: number, kw: number, co: number,
+    stride: number, padTop: number, padLeft: number, oh: number, ow: number): void;
+
+  // --- maxpool.ts: 2×2 window, stride 2, 'valid' (oh = h >> 1, ow = w >> 1) -----------------------------------
+  maxPool2Forward(x: number, y: number, n: number, h: number, w: number, c: number): void;
+  /** Routes dy to the max of each window (the first in row-major order on ties); zeros elsewhere. */
+  maxPool2Backward(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number): void;
+
+  // --- activations.ts: elementwise over len floats; softmax over rows of cols ---------------------------------
+  tanhForward(x: number, y: number, len: number): void;
+  /** dx = dy · (1 − y²), from the forward output y. */
+  tanhBackward(y: number, dy: number, dx: number, len: number): void;
+  reluForward(x: number, y: number, len: number): void;
+  /** dx = dy · [x > 0], from the forward input x. */
+  reluBackward(x: number, dy: number, dx: number, len: number): void;
+  sigmoidForward(x: number, y: number, len: number): void;
+  /** dx = dy · y(1 − y), from the forward output y. */
+  sigmoidBackward(y: number, dy: number, dx: number, len: number): void;
+  softmaxForward(x: number, y: number, rows: number, cols: number): void;
+  /** dx = y ⊙ (dy − Σ_cols dy ⊙ y), from the forward output y. */
+  softmaxBackward(y: number, dy: number, dx: number, rows: number, cols: number): void;
+
+  // --- loss.ts ----------------------------------------------------------------------------------------------
+  /** Mean softmax cross-entropy of logits [rows, cols] against int32 labels [rows]; writes probs and
+   *  dlogits = (probs − onehot) / rows. Returns the mean loss. */
+  softmaxCrossEntropy(logits: number, labels: number, probs: number, dlogits: number, rows: number, cols: number): number;
+
+  // --- optim.ts ---------------------------------------------------------------------------------------------
+  /** Adam (Kingma & Ba 2015) in place; bc1 = 1 − β1ᵗ, bc2 = 1 − β2ᵗ. */
+  adamStep(w: number, g: number, m: number, v: number, len: number,
+    lr: number, beta1: number, beta2: number, eps: number, bc1: number, bc2: number): void;
+  /** SGD with momentum in place: vel = momentum·vel + g; w −= lr·vel. */
+  sgdStep(w: number, g: number, vel: number, len: number, lr: number, momentum: number): void;
+}

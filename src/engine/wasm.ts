@@ -1,0 +1,77 @@
+import type { EngineExports } from './abi.ts';
+
+/** The smallest module that uses a v128 instruction: validates only where WebAssembly SIMD is supported. */
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
+
+export function simdSupported(): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+/** Instantiates the engine module from its bytes (Node: read from build/; browsers: fetched from the extension). */
+export async function instantiateEngine(bytes: BufferSource): Promise<EngineExports> {
+  const { instance } = await WebAssembly.instantiate(bytes, {
+    env: {
+      abort(_msg: number, _file: number, line: number, col: number) {
+        throw new Error(`engine: internal assertion failed at ${line}:${col}`);
+      },
+    },
+  });
+  return instance.exports as unknown as EngineExports;
+}
+
+/**
+ * A bump allocator over the engine's memory. The TypeScript side plans one layout per model (weights,
+ * activations, gradients) and reuses it, so kernels never allocate. Offsets are 16-byte aligned for v128.
+ */
+export class Arena {
+  private top: number;
+  constructor(readonly ex: EngineExports, start = ex.heapBase()) {
+    this.top = align16(start);
+  }
+
+  /** Reserves `floats` float32 (or int32) slots and returns their byte offset. Grows memory as needed. */
+  alloc(floats: number): number {
+    if (!Number.isInteger(floats) || floats < 0) throw new Error(`engine: cannot allocate ${floats} floats`);
+    const ptr = this.top;
+    const end = align16(ptr + floats * 4);
+    const have = this.ex.memory.buffer.byteLength;
+    if (end > have) {
+      const pages = Math.ceil((end - have) / 65536);
+      try {
+        this.ex.memory.grow(pages);
+      } catch {
+        throw new Error(`engine: out of memory (needed ${(end / 2 ** 20).toFixed(1)} MiB of WebAssembly memory)`);
+      }
+    }
+    this.top = end;
+    return ptr;
+  }
+
+  /** A fresh view (views die when memory grows, so don't keep one across alloc calls). */
+  f32(ptr: number, len: number): Float32Array {
+    return new Float32Array(this.ex.memory.buffer, ptr, len);
+  }
+
+  i32(ptr: number, len: number): Int32Array {
+    return new Int32Array(this.ex.memory.buffer, ptr, len);
+  }
+
+  /** Copies data into a new allocation and returns its offset. */
+  put(data: ArrayLike<number>): number {
+    const ptr = this.alloc(data.length);
+    this.f32(ptr, data.length).set(data);
+    return ptr;
+  }
+
+  get used(): number {
+    return this.top;
+  }
+}
+
+const align16 = (n: number) => (n + 15) & ~15;

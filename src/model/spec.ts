@@ -1,0 +1,66 @@
+/**
+ * Layer and activation names, declared once. The AssemblyScript engine, the TensorFlow.js engine and the
+ * model-file reader/writer (src/model/format.ts) all use these; the class names are Keras'/TensorFlow.js'.
+ */
+export const LAYER_KINDS = ['Dense', 'Conv2D', 'MaxPooling2D', 'Flatten', 'Activation'] as const;
+export type LayerKind = (typeof LAYER_KINDS)[number];
+
+export const ACTIVATIONS = ['linear', 'tanh', 'relu', 'sigmoid', 'softmax'] as const;
+export type ActivationName = (typeof ACTIVATIONS)[number];
+
+export interface DenseSpec {
+  kind: 'Dense';
+  name: string;
+  units: number;
+  activation: ActivationName;
+  useBias: boolean;
+}
+
+export interface Conv2DSpec {
+  kind: 'Conv2D';
+  name: string;
+  filters: number;
+  kernelSize: [number, number];
+  strides: 1 | 2;
+  padding: 'valid' | 'same';
+  activation: ActivationName;
+  useBias: boolean;
+}
+
+/** Only 2×2 windows with stride 2 and 'valid' padding (what the kernels implement). */
+export interface MaxPooling2DSpec {
+  kind: 'MaxPooling2D';
+  name: string;
+}
+
+export interface FlattenSpec {
+  kind: 'Flatten';
+  name: string;
+}
+
+export interface ActivationSpec {
+  kind: 'Activation';
+  name: string;
+  activation: ActivationName;
+}
+
+export type LayerSpec = DenseSpec | Conv2DSpec | MaxPooling2DSpec | FlattenSpec | ActivationSpec;
+
+/** A Sequential model: input shape without the batch dimension ([28, 28, 1] for ours), then its layers. */
+export interface ModelSpec {
+  name: string;
+  inputShape: number[];
+  layers: LayerSpec[];
+}
+
+/** Parameters of a Dense or Conv2D layer in TensorFlow.js layout: kernel [nIn, nOut] or [kh, kw, c, co]. */
+export interface LayerParams {
+  kernel: Float32Array;
+  bias?: Float32Array;
+}
+
+/** A model ready to run: its spec and, for each layer with parameters, those parameters (by layer name). */
+export interface LoadedModel {
+  spec: ModelSpec;
+  params: Map<string, LayerParams>;
+}

@@ -1,0 +1,95 @@
+/**
+ * The one typed API of the Seeing Digits worker, shared by the worker (worker/worker.ts, worker/node.ts) and its
+ * callers (popup, explorer, background, CLI, tests), which hold a Comlink `Remote<SeeingDigitsApi>`.
+ * Large arrays in results cross as transferables.
+ */
+import type { EngineKind, LayerOutput } from '../src/engines/types.ts';
+import type { Preprocessed, RgbaImage } from '../src/preprocess/types.ts';
+
+export type ModelId = 'mlp' | 'cnn';
+export const MODEL_IDS: readonly ModelId[] = ['mlp', 'cnn'];
+
+export type EngineChoice = 'auto' | EngineKind;
+
+export const SALIENCY_METHODS = ['gradient', 'gradient-x-input', 'integrated-gradients', 'smoothgrad'] as const;
+export type SaliencyMethod = (typeof SALIENCY_METHODS)[number];
+
+export interface EngineInfo {
+  kind: EngineKind;
+  /** Why this engine runs ("WebAssembly SIMD available", "forced by settings", "simd failed: …"). */
+  reason: string;
+  /** Engines tried before this one, and why each was skipped. */
+  skipped: { kind: EngineKind; reason: string }[];
+}
+
+/** Where a model's files are: a model.json URL (its shards beside it), or the files themselves. */
+export type ModelSource = { url: string } | { modelJson: unknown; weights: ArrayBuffer };
+
+export interface InitOptions {
+  engine?: EngineChoice;
+  models?: Partial<Record<ModelId, ModelSource>>;
+}
+
+export type AnalyzeInput =
+  /** Already 28×28 in [0, 1], ink bright on dark. */
+  | { kind: 'mnist'; pixels: Float32Array }
+  /** Any image: the worker runs MNIST-style preprocessing first. */
+  | { kind: 'image'; image: RgbaImage };
+
+export interface AnalyzeOptions {
+  models?: ModelId[];
+  /** Every layer's output (default false). */
+  activations?: boolean;
+  saliency?: {
+    method: SaliencyMethod;
+    /** Class to explain; default the predicted digit. */
+    target?: number;
+    /** Integrated gradients steps / SmoothGrad samples (default 32). */
+    steps?: number;
+  };
+}
+
+export interface ModelResult {
+  id: ModelId;
+  digit: number;
+  probs: Float32Array;
+  logits: Float32Array;
+  layers?: LayerOutput[];
+  saliency?: { method: SaliencyMethod; target: number; map: Float32Array };
+}
+
+export type AnalyzeResult =
+  | {
+      ok: true;
+      /** The 28×28 input the models saw. */
+      input: Float32Array;
+      preprocessing?: Extract<Preprocessed, { ok: true }>;
+      models: ModelResult[];
+      engine: EngineKind;
+      /** Time spent in the worker. */
+      ms: number;
+    }
+  | { ok: false; reason: 'blank' | 'too-large' | 'invalid'; message: string };
+
+export interface LayerSummary {
+  name: string;
+  kind: string;
+  activation?: string;
+  outputShape: number[];
+  params: number;
+}
+
+export interface ModelSummary {
+  id: ModelId;
+  name: string;
+  layers: LayerSummary[];
+  params: number;
+}
+
+export interface SeeingDigitsApi {
+  /** Loads the models and starts the best engine (or the one asked for). Safe to call again to switch engine. */
+  init(opts?: InitOptions): Promise<EngineInfo>;
+  engine(): Promise<EngineInfo>;
+  models(): Promise<ModelSummary[]>;
+  analyze(input: AnalyzeInput, opts?: AnalyzeOptions): Promise<AnalyzeResult>;
+}
