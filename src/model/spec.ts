@@ -5,6 +5,9 @@
 export const LAYER_KINDS = ['Dense', 'Conv2D', 'MaxPooling2D', 'Flatten', 'Activation'] as const;
 export type LayerKind = (typeof LAYER_KINDS)[number];
 
+/** Limits that keep a hostile or broken model file from asking for absurd amounts of memory. */
+export const LIMITS = { maxLayers: 64, maxDim: 4096, maxUnits: 1 << 16, maxParams: 32 << 20 };
+
 export const ACTIVATIONS = ['linear', 'tanh', 'relu', 'sigmoid', 'softmax'] as const;
 export type ActivationName = (typeof ACTIVATIONS)[number];
 

@@ -1,0 +1,345 @@
+/**
+ * Model files in the TensorFlow.js Layers format: model.json (modelTopology + weightsManifest) and float32 weight
+ * shards. What we write opens with `tf.loadLayersModel`; Sequential models written by TensorFlow.js or converted
+ * from Keras, made only of the layers in spec.ts, open here. Anything else is refused with a message that names
+ * the problem: the file is untrusted input.
+ */
+import {
+  ACTIVATIONS,
+  LIMITS,
+  type ActivationName,
+  type LayerParams,
+  type LayerSpec,
+  type LoadedModel,
+  type ModelSpec,
+} from './spec.ts';
+import { layerShapes, paramShapes } from './shapes.ts';
+
+export { LIMITS };
+
+export interface WeightEntry {
+  name: string;
+  shape: number[];
+  dtype: 'float32';
+}
+
+export interface ModelJson {
+  format: 'layers-model';
+  generatedBy: string;
+  convertedBy: string | null;
+  modelTopology: {
+    class_name: 'Sequential';
+    config: { name: string; layers: { class_name: string; config: Record<string, unknown> }[] };
+    keras_version: string;
+    backend: string;
+  };
+  weightsManifest: { paths: string[]; weights: WeightEntry[] }[];
+}
+
+export class ModelFormatError extends Error {
+  override name = 'ModelFormatError';
+}
+
+const fail = (msg: string): never => {
+  throw new ModelFormatError(`model file: ${msg}`);
+};
+
+type Json = Record<string, unknown>;
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reading
+
+/** Parses model.json and its weight shards (in manifest order: groups, then paths) into a LoadedModel. */
+export function parseModel(modelJson: unknown, shards: ArrayBuffer[]): LoadedModel {
+  const spec = parseTopology(modelJson);
+  const manifest = parseManifest((modelJson as Json).weightsManifest);
+  // Match weights to layers first: a wrong shape is a clearer message than the byte count it causes.
+  const wanted = new Map<string, { layer: string; kind: 'kernel' | 'bias' }>();
+  const unused = new Set(manifest.map((w) => w.name));
+  for (const [layer, shapes] of paramShapes(spec)) {
+    for (const kind of ['kernel', 'bias'] as const) {
+      const shape = shapes[kind];
+      if (!shape) continue;
+      // TensorFlow.js names weights `${layer}/kernel`; Keras conversions may add a scope ("model/dense/kernel").
+      const suffix = `${layer}/${kind}`;
+      const entry = manifest.find((w) => unused.has(w.name) && (w.name === suffix || w.name.endsWith(`/${suffix}`)));
+      if (!entry) return fail(`layer ${layer} has no ${kind} in the weights manifest`);
+      if (!sameShape(entry.shape, shape)) fail(`${entry.name} has shape [${entry.shape}] but layer ${layer} needs [${shape}]`);
+      unused.delete(entry.name);
+      wanted.set(entry.name, { layer, kind });
+    }
+  }
+  if (unused.size) fail(`weights ${[...unused].join(', ')} belong to no layer`);
+
+  const expected = manifest.reduce((n, w) => n + w.size * 4, 0);
+  const total = shards.reduce((n, s) => n + s.byteLength, 0);
+  if (total < expected) fail(`weights are truncated: the manifest needs ${expected} bytes, the shards hold ${total}`);
+  if (total > expected) fail(`weight shards hold ${total} bytes but the manifest describes only ${expected}`);
+  const data = concat(shards);
+  const params = new Map<string, LayerParams>();
+  let offset = 0;
+  for (const w of manifest) {
+    const values = new Float32Array(data.slice(offset, offset + w.size * 4));
+    offset += w.size * 4;
+    const bad = values.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) fail(`weight ${w.name} holds ${values[bad]} at index ${bad}`);
+    const { layer, kind } = wanted.get(w.name)!;
+    params.set(layer, { ...params.get(layer)!, [kind]: values });
+  }
+  return { spec, params };
+}
+
+function parseManifest(raw: unknown): (WeightEntry & { size: number })[] {
+  if (!Array.isArray(raw)) return fail('weightsManifest is missing or not a list');
+  const out: (WeightEntry & { size: number })[] = [];
+  for (const group of raw) {
+    if (!isObj(group) || !Array.isArray(group.weights)) fail('a weightsManifest group has no weights list');
+    for (const w of (group as Json).weights as unknown[]) {
+      if (!isObj(w) || typeof w.name !== 'string' || !Array.isArray(w.shape)) fail('a weights entry lacks name or shape');
+      const { name, shape, dtype } = w as { name: string; shape: unknown[]; dtype?: unknown };
+      if (isObj((w as Json).quantization)) fail(`weight ${name} is quantized; only float32 weights are supported`);
+      if ((dtype ?? 'float32') !== 'float32') fail(`weight ${name} is ${String(dtype)}; only float32 is supported`);
+      const dims = shape.map((d) => checkDim(d, `weight ${name}`));
+      const size = dims.reduce((a, b) => a * b, 1);
+      if (size > LIMITS.maxParams) fail(`weight ${name} has ${size} values, more than the ${LIMITS.maxParams} allowed`);
+      out.push({ name, shape: dims, dtype: 'float32', size });
+    }
+  }
+  return out;
+}
+
+/** The Sequential topology → ModelSpec, with every attribute checked against what the engine supports. */
+export function parseTopology(modelJson: unknown): ModelSpec {
+  if (!isObj(modelJson)) return fail('model.json is not a JSON object');
+  let topo = modelJson.modelTopology;
+  if (isObj(topo) && isObj(topo.model_config)) topo = topo.model_config; // Keras conversions wrap it
+  if (!isObj(topo)) return fail('modelTopology is missing');
+  if (topo.class_name !== 'Sequential') fail(`only Sequential models are supported, not ${String(topo.class_name)}`);
+  const config = topo.config;
+  // Keras 2.2 wrote the layer list as the config itself.
+  const rawLayers = Array.isArray(config) ? config : isObj(config) ? config.layers : undefined;
+  if (!Array.isArray(rawLayers) || rawLayers.length === 0) return fail('the model has no layers');
+  if (rawLayers.length > LIMITS.maxLayers) fail(`the model has ${rawLayers.length} layers, more than ${LIMITS.maxLayers}`);
+  const name = isObj(config) && typeof config.name === 'string' ? config.name : 'sequential';
+
+  let inputShape: number[] | undefined;
+  const layers: LayerSpec[] = [];
+  for (const [i, raw] of rawLayers.entries()) {
+    if (!isObj(raw) || typeof raw.class_name !== 'string' || !isObj(raw.config)) fail(`layer ${i} is malformed`);
+    const cls = (raw as Json).class_name as string;
+    const cfg = (raw as Json).config as Json;
+    const batchShape = cfg.batch_input_shape ?? cfg.batch_shape;
+    if (inputShape === undefined && Array.isArray(batchShape)) {
+      inputShape = batchShape.slice(1).map((d) => checkDim(d, 'input shape'));
+    }
+    if (cls === 'InputLayer') continue;
+    const layer = parseLayer(cls, cfg, i);
+    if (layers.some((l) => l.name === layer.name)) fail(`two layers are named ${layer.name}`);
+    layers.push(layer);
+  }
+  if (!inputShape) return fail('the first layer does not declare batch_input_shape');
+  if (inputShape.length === 0) fail('the input shape is empty');
+  const spec = { name, inputShape, layers };
+  layerShapes(spec); // throws on shapes that do not chain
+  return spec;
+}
+
+function parseLayer(cls: string, cfg: Json, i: number): LayerSpec {
+  const name = typeof cfg.name === 'string' && cfg.name ? cfg.name : `layer_${i}`;
+  const where = `layer ${name} (${cls})`;
+  const format = cfg.data_format ?? 'channels_last';
+  if (format !== 'channels_last') fail(`${where}: data_format ${String(format)} is not supported (channels_last only)`);
+  switch (cls) {
+    case 'Dense': {
+      const units = checkDim(cfg.units, `${where} units`, LIMITS.maxUnits);
+      return { kind: 'Dense', name, units, activation: activation(cfg.activation, where), useBias: bool(cfg.use_bias, true) };
+    }
+    case 'Conv2D': {
+      const kernelSize = pair(cfg.kernel_size, `${where} kernel_size`);
+      const strides = pair(cfg.strides ?? [1, 1], `${where} strides`);
+      if (strides[0] !== strides[1] || (strides[0] !== 1 && strides[0] !== 2)) {
+        fail(`${where}: strides [${strides}] are not supported (1 or 2, the same both ways)`);
+      }
+      const dilation = pair(cfg.dilation_rate ?? [1, 1], `${where} dilation_rate`);
+      if (dilation[0] !== 1 || dilation[1] !== 1) fail(`${where}: dilation_rate [${dilation}] is not supported`);
+      if ((cfg.groups ?? 1) !== 1) fail(`${where}: grouped convolutions are not supported`);
+      return {
+        kind: 'Conv2D',
+        name,
+        filters: checkDim(cfg.filters, `${where} filters`),
+        kernelSize,
+        strides: strides[0] as 1 | 2,
+        padding: padding(cfg.padding, where),
+        activation: activation(cfg.activation, where),
+        useBias: bool(cfg.use_bias, true),
+      };
+    }
+    case 'MaxPooling2D': {
+      const pool = pair(cfg.pool_size ?? [2, 2], `${where} pool_size`);
+      const strides = cfg.strides == null ? pool : pair(cfg.strides, `${where} strides`);
+      if (pool.join() !== '2,2' || strides.join() !== '2,2' || padding(cfg.padding, where) !== 'valid') {
+        fail(`${where}: only 2×2 pooling with stride 2 and 'valid' padding is supported`);
+      }
+      return { kind: 'MaxPooling2D', name };
+    }
+    case 'Flatten':
+      return { kind: 'Flatten', name };
+    case 'Activation':
+      return { kind: 'Activation', name, activation: activation(cfg.activation, where) };
+    default:
+      return fail(`${where}: unsupported layer type ${cls} (supported: Dense, Conv2D, MaxPooling2D, Flatten, Activation)`);
+  }
+}
+
+function activation(v: unknown, where: string): ActivationName {
+  const a = v ?? 'linear';
+  if (typeof a !== 'string' || !(ACTIVATIONS as readonly string[]).includes(a)) {
+    return fail(`${where}: activation ${JSON.stringify(a)} is not supported (${ACTIVATIONS.join(', ')})`);
+  }
+  return a as ActivationName;
+}
+
+function padding(v: unknown, where: string): 'valid' | 'same' {
+  const p = v ?? 'valid';
+  if (p !== 'valid' && p !== 'same') return fail(`${where}: padding ${JSON.stringify(p)} is not supported`);
+  return p;
+}
+
+function pair(v: unknown, what: string): [number, number] {
+  const a = typeof v === 'number' ? [v, v] : v;
+  if (!Array.isArray(a) || a.length !== 2) return fail(`${what} must be two numbers`);
+  return [checkDim(a[0], what), checkDim(a[1], what)];
+}
+
+function bool(v: unknown, dflt: boolean): boolean {
+  return typeof v === 'boolean' ? v : dflt;
+}
+
+function checkDim(v: unknown, what: string, max = LIMITS.maxDim): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) {
+    return fail(`${what}: ${JSON.stringify(v)} is not a size from 1 to ${max}`);
+  }
+  return v;
+}
+
+const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+function concat(buffers: ArrayBuffer[]): ArrayBuffer {
+  if (buffers.length === 1) return buffers[0];
+  const out = new Uint8Array(buffers.reduce((n, b) => n + b.byteLength, 0));
+  let o = 0;
+  for (const b of buffers) {
+    out.set(new Uint8Array(b), o);
+    o += b.byteLength;
+  }
+  return out.buffer;
+}
+
+/** Fetches model.json and its shards (paths relative to it). */
+export async function loadModelFromUrl(url: string, fetchFn: typeof fetch = fetch): Promise<LoadedModel> {
+  const get = async (u: string) => {
+    let res: Response;
+    try {
+      res = await fetchFn(u);
+    } catch (e) {
+      return fail(`cannot fetch ${u}: ${(e as Error).message}`);
+    }
+    if (!res.ok) fail(`cannot fetch ${u}: HTTP ${res.status}`);
+    return res;
+  };
+  let json: unknown;
+  try {
+    json = await (await get(url)).json();
+  } catch (e) {
+    if (e instanceof ModelFormatError) throw e;
+    return fail(`${url} is not valid JSON`);
+  }
+  const paths = manifestPaths(json);
+  const shards = await Promise.all(paths.map(async (p) => (await get(new URL(p, url).href)).arrayBuffer()));
+  return parseModel(json, shards);
+}
+
+/** The shard paths of a model.json, in order; refuses paths that leave the model's folder. */
+export function manifestPaths(modelJson: unknown): string[] {
+  const m = isObj(modelJson) ? modelJson.weightsManifest : undefined;
+  if (!Array.isArray(m)) return fail('weightsManifest is missing or not a list');
+  const paths = m.flatMap((g) => (isObj(g) && Array.isArray(g.paths) ? g.paths : fail('a manifest group has no paths')));
+  for (const p of paths) {
+    if (typeof p !== 'string' || p === '' || p.includes('..') || p.startsWith('/') || p.includes(':')) {
+      fail(`weight path ${JSON.stringify(p)} is not a plain file name beside model.json`);
+    }
+  }
+  return paths as string[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Writing
+
+export const SHARD_NAME = 'group1-shard1of1.bin';
+
+/** A LoadedModel → model.json (as TensorFlow.js writes it) and one float32 shard. */
+export function serializeModel(model: LoadedModel): { modelJson: ModelJson; weightData: ArrayBuffer } {
+  const { spec, params } = model;
+  const weights: WeightEntry[] = [];
+  const arrays: Float32Array[] = [];
+  for (const [layer, shapes] of paramShapes(spec)) {
+    const p = params.get(layer);
+    if (!p) throw new Error(`serializeModel: no parameters for layer ${layer}`);
+    weights.push({ name: `${layer}/kernel`, shape: shapes.kernel, dtype: 'float32' });
+    arrays.push(p.kernel);
+    if (shapes.bias) {
+      weights.push({ name: `${layer}/bias`, shape: shapes.bias, dtype: 'float32' });
+      arrays.push(p.bias!);
+    }
+  }
+  const weightData = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
+  let o = 0;
+  for (const a of arrays) {
+    weightData.set(a, o);
+    o += a.length;
+  }
+  const layers = spec.layers.map((l, i) => ({
+    class_name: l.kind,
+    config: { ...layerConfig(l), ...(i === 0 ? { batch_input_shape: [null, ...spec.inputShape], dtype: 'float32' } : {}) },
+  }));
+  const modelJson: ModelJson = {
+    format: 'layers-model',
+    generatedBy: 'Seeing Digits',
+    convertedBy: null,
+    modelTopology: {
+      class_name: 'Sequential',
+      config: { name: spec.name, layers },
+      keras_version: 'tfjs-layers 4.22.0',
+      backend: 'tensor_flow.js',
+    },
+    weightsManifest: [{ paths: [SHARD_NAME], weights }],
+  };
+  return { modelJson, weightData: weightData.buffer };
+}
+
+function layerConfig(l: LayerSpec): Record<string, unknown> {
+  const base = { name: l.name, trainable: true };
+  switch (l.kind) {
+    case 'Dense':
+      return { ...base, units: l.units, activation: l.activation, use_bias: l.useBias };
+    case 'Conv2D':
+      return {
+        ...base,
+        filters: l.filters,
+        kernel_size: l.kernelSize,
+        strides: [l.strides, l.strides],
+        padding: l.padding,
+        data_format: 'channels_last',
+        dilation_rate: [1, 1],
+        activation: l.activation,
+        use_bias: l.useBias,
+      };
+    case 'MaxPooling2D':
+      return { ...base, pool_size: [2, 2], strides: [2, 2], padding: 'valid', data_format: 'channels_last' };
+    case 'Flatten':
+      return base;
+    case 'Activation':
+      return { ...base, activation: l.activation };
+  }
+}

@@ -1,0 +1,345 @@
+/**
+ * A Sequential model on the AssemblyScript engine. One memory layout is planned per model and batch capacity
+ * (parameters, packed kernels, every layer's pre- and post-activation outputs, their gradients) and reused by every
+ * call: the kernels never allocate.
+ *
+ * Forward keeps every layer's output; backward runs from the logits (the input of the final softmax) to every
+ * parameter and, when asked, to the input.
+ */
+import type { EngineExports } from '../engine/abi.ts';
+import type { Arena } from '../engine/wasm.ts';
+import type { LayerOutput } from '../engines/types.ts';
+import { convGeometry, layerShapes, size } from './shapes.ts';
+import type { ActivationName, LayerParams, LayerSpec, LoadedModel, ModelSpec } from './spec.ts';
+
+/** A tensor of `capacity` samples of `shape` in engine memory, and (lazily) its gradient. */
+interface Buf {
+  ptr: number;
+  shape: number[];
+  size: number;
+  grad: number;
+}
+
+export interface ParamBufs {
+  layer: string;
+  kernel: number;
+  bias: number; // 0: none
+  dKernel: number;
+  dBias: number;
+  kernelLen: number;
+  biasLen: number;
+  /** Packed kernel for the dense kernels (0 for conv). */
+  packed: number;
+}
+
+interface Step {
+  spec: LayerSpec;
+  x: Buf;
+  /** Pre-activation (the Dense/Conv output before its activation; the input of an Activation layer). */
+  z: Buf;
+  /** Output. The same object as z when the activation is linear, as x for Flatten. */
+  a: Buf;
+  activation: ActivationName;
+  param?: ParamBufs;
+}
+
+export class Network {
+  readonly arena: Arena;
+  readonly spec: ModelSpec;
+  readonly input: Buf;
+  readonly steps: Step[];
+  readonly params: ParamBufs[] = [];
+  /** Where the logits and probabilities of the batch live. */
+  readonly logits: Buf;
+  readonly probs: Buf;
+  readonly classes: number;
+  /** Whether the model ends in a softmax (else probs are computed from the logits). */
+  private readonly endsInSoftmax: boolean;
+  /** Index of the step whose input gradient is the logits' (start of backward). */
+  private readonly logitsStep: number;
+  /** int32 labels for the loss. */
+  readonly labels: number;
+
+  readonly ex: EngineExports;
+
+  /** Plans the model's memory in `arena` (several networks can share one engine instance's arena). */
+  constructor(
+    arena: Arena,
+    model: LoadedModel,
+    readonly capacity: number,
+  ) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`network: bad batch capacity ${capacity}`);
+    this.spec = model.spec;
+    this.arena = arena;
+    this.ex = arena.ex;
+    const newBuf = (shape: number[]): Buf => {
+      const n = size(shape);
+      return { ptr: this.arena.alloc(n * capacity), shape, size: n, grad: this.arena.alloc(n * capacity) };
+    };
+    const shapes = layerShapes(model.spec);
+    this.input = newBuf(model.spec.inputShape);
+    let x = this.input;
+    this.steps = model.spec.layers.map((spec, i) => {
+      const out = shapes[i].output;
+      let z: Buf;
+      let a: Buf;
+      let activation: ActivationName = 'linear';
+      let param: ParamBufs | undefined;
+      switch (spec.kind) {
+        case 'Dense':
+        case 'Conv2D':
+          activation = spec.activation;
+          z = newBuf(out);
+          a = activation === 'linear' ? z : newBuf(out);
+          param = this.allocParams(spec, shapes[i].input, model.params.get(spec.name));
+          break;
+        case 'Activation':
+          activation = spec.activation;
+          z = x;
+          a = newBuf(out);
+          break;
+        case 'MaxPooling2D':
+          z = a = newBuf(out);
+          break;
+        case 'Flatten':
+          // A view: same memory, new shape.
+          z = a = { ...x, shape: out };
+          break;
+      }
+      const step = { spec, x, z, a, activation, param };
+      x = a;
+      return step;
+    });
+    const last = this.steps[this.steps.length - 1];
+    this.endsInSoftmax = last.activation === 'softmax';
+    this.logitsStep = this.endsInSoftmax && last.spec.kind === 'Activation' ? this.steps.length - 2 : this.steps.length - 1;
+    this.logits = this.endsInSoftmax ? last.z : last.a;
+    this.probs = this.endsInSoftmax ? last.a : newBuf(last.a.shape);
+    this.classes = this.logits.size;
+    this.labels = this.arena.alloc(capacity);
+    this.repack();
+  }
+
+  private allocParams(spec: LayerSpec & { useBias: boolean }, input: number[], p: LayerParams | undefined): ParamBufs {
+    if (!p) throw new Error(`network: no parameters for layer ${spec.name}`);
+    const kernelLen = p.kernel.length;
+    const biasLen = spec.useBias ? (p.bias?.length ?? 0) : 0;
+    if (spec.useBias && !biasLen) throw new Error(`network: layer ${spec.name} has no bias`);
+    const dense = spec.kind === 'Dense';
+    const bufs: ParamBufs = {
+      layer: spec.name,
+      kernel: this.arena.put(p.kernel),
+      bias: biasLen ? this.arena.put(p.bias!) : 0,
+      dKernel: this.arena.alloc(kernelLen),
+      dBias: biasLen ? this.arena.alloc(biasLen) : 0,
+      kernelLen,
+      biasLen,
+      packed: dense ? this.arena.alloc(this.ex.densePackedLength(input[0], (spec as { units: number }).units)) : 0,
+    };
+    this.params.push(bufs);
+    return bufs;
+  }
+
+  /** Re-packs the dense kernels: call after the parameters change (an optimiser step, setParams). */
+  repack(): void {
+    for (const s of this.steps) {
+      if (s.spec.kind === 'Dense') this.ex.densePack(s.param!.kernel, s.param!.packed, s.x.size, s.spec.units);
+    }
+  }
+
+  /** Copies n samples (n × input size floats) into the input buffer. */
+  setInput(data: Float32Array, n: number): void {
+    this.checkBatch(n);
+    if (data.length < n * this.input.size) throw new Error(`network: input has ${data.length} floats, need ${n * this.input.size}`);
+    this.arena.f32(this.input.ptr, n * this.input.size).set(data.subarray(0, n * this.input.size));
+  }
+
+  forward(n: number): void {
+    this.checkBatch(n);
+    const ex = this.ex;
+    for (const s of this.steps) {
+      const l = s.spec;
+      switch (l.kind) {
+        case 'Dense':
+          ex.denseForward(s.x.ptr, s.param!.packed, s.param!.bias, s.z.ptr, n, s.x.size, l.units);
+          break;
+        case 'Conv2D': {
+          const [h, w, c] = s.x.shape;
+          const g = convGeometry(l, h, w);
+          ex.conv2dForward(s.x.ptr, s.param!.kernel, s.param!.bias, s.z.ptr, n, h, w, c, l.kernelSize[0],
+            l.kernelSize[1], l.filters, l.strides, g.padTop, g.padLeft, g.oh, g.ow);
+          break;
+        }
+        case 'MaxPooling2D': {
+          const [h, w, c] = s.x.shape;
+          ex.maxPool2Forward(s.x.ptr, s.a.ptr, n, h, w, c);
+          break;
+        }
+        case 'Flatten':
+        case 'Activation':
+          break;
+      }
+      if (s.a !== s.z) this.activate(s, n);
+    }
+    if (!this.endsInSoftmax) ex.softmaxForward(this.logits.ptr, this.probs.ptr, n, this.classes);
+  }
+
+  private activate(s: Step, n: number): void {
+    const len = n * s.a.size;
+    const ex = this.ex;
+    switch (s.activation) {
+      case 'tanh':
+        return ex.tanhForward(s.z.ptr, s.a.ptr, len);
+      case 'relu':
+        return ex.reluForward(s.z.ptr, s.a.ptr, len);
+      case 'sigmoid':
+        return ex.sigmoidForward(s.z.ptr, s.a.ptr, len);
+      case 'softmax': {
+        const cols = s.a.shape[s.a.shape.length - 1];
+        return ex.softmaxForward(s.z.ptr, s.a.ptr, len / cols, cols);
+      }
+      case 'linear':
+        this.arena.f32(s.a.ptr, len).set(this.arena.f32(s.z.ptr, len));
+    }
+  }
+
+  private activateBackward(s: Step, n: number): void {
+    const len = n * s.a.size;
+    const ex = this.ex;
+    switch (s.activation) {
+      case 'tanh':
+        return ex.tanhBackward(s.a.ptr, s.a.grad, s.z.grad, len);
+      case 'relu':
+        return ex.reluBackward(s.z.ptr, s.a.grad, s.z.grad, len);
+      case 'sigmoid':
+        return ex.sigmoidBackward(s.a.ptr, s.a.grad, s.z.grad, len);
+      case 'softmax': {
+        const cols = s.a.shape[s.a.shape.length - 1];
+        return ex.softmaxBackward(s.a.ptr, s.a.grad, s.z.grad, len / cols, cols);
+      }
+      case 'linear':
+        this.arena.f32(s.z.grad, len).set(this.arena.f32(s.a.grad, len));
+    }
+  }
+
+  /**
+   * Backpropagates the gradient already written at the logits' gradient (logits.grad) down to the parameters
+   * (`params`) and the input (`input`: into input.grad).
+   */
+  backward(n: number, { params = true, input = false } = {}): void {
+    this.checkBatch(n);
+    const ex = this.ex;
+    for (let i = this.logitsStep; i >= 0; i--) {
+      const s = this.steps[i];
+      const l = s.spec;
+      // The final layer's own softmax is skipped: the gradient starts at its pre-activation (the logits).
+      const atLogits = i === this.logitsStep && this.endsInSoftmax && l.kind !== 'Activation';
+      if (s.a !== s.z && !atLogits) this.activateBackward(s, n);
+      const needDx = i > 0 || input;
+      switch (l.kind) {
+        case 'Dense': {
+          const p = s.param!;
+          if (params) ex.denseBackwardParams(s.x.ptr, s.z.grad, p.dKernel, p.dBias, n, s.x.size, l.units);
+          if (needDx) ex.denseBackwardInput(s.z.grad, p.packed, s.x.grad, n, s.x.size, l.units);
+          break;
+        }
+        case 'Conv2D': {
+          const p = s.param!;
+          const [h, w, c] = s.x.shape;
+          const g = convGeometry(l, h, w);
+          const [kh, kw] = l.kernelSize;
+          if (params) {
+            ex.conv2dBackwardParams(s.x.ptr, s.z.grad, p.dKernel, p.dBias, n, h, w, c, kh, kw, l.filters, l.strides,
+              g.padTop, g.padLeft, g.oh, g.ow);
+          }
+          if (needDx) {
+            ex.conv2dBackwardInput(s.z.grad, p.kernel, s.x.grad, n, h, w, c, kh, kw, l.filters, l.strides, g.padTop,
+              g.padLeft, g.oh, g.ow);
+          }
+          break;
+        }
+        case 'MaxPooling2D': {
+          const [h, w, c] = s.x.shape;
+          if (needDx) ex.maxPool2Backward(s.x.ptr, s.a.grad, s.x.grad, n, h, w, c);
+          break;
+        }
+        case 'Flatten': // shares memory and gradient with its input
+        case 'Activation': // done by activateBackward (z is x)
+          break;
+      }
+    }
+  }
+
+  /** Seeds logits.grad with one-hot(target) for each of n samples: backward then gives d logit[target]. */
+  seedTarget(n: number, target: number): void {
+    if (!Number.isInteger(target) || target < 0 || target >= this.classes) {
+      throw new Error(`network: target class ${target} is not in 0..${this.classes - 1}`);
+    }
+    const g = this.arena.f32(this.logits.grad, n * this.classes);
+    g.fill(0);
+    for (let i = 0; i < n; i++) g[i * this.classes + target] = 1;
+  }
+
+  /** Mean softmax cross-entropy of the batch against int labels; leaves d loss / d logits at logits.grad. */
+  loss(labels: ArrayLike<number>, n: number): number {
+    this.checkBatch(n);
+    const l = this.arena.i32(this.labels, n);
+    for (let i = 0; i < n; i++) l[i] = labels[i];
+    return this.ex.softmaxCrossEntropy(this.logits.ptr, this.labels, this.probs.ptr, this.logits.grad, n, this.classes);
+  }
+
+  /** Every layer's output (and pre-activation) for sample i of the last forward pass, copied out. */
+  layerOutputs(i = 0): LayerOutput[] {
+    return this.steps.map((s) => ({
+      name: s.spec.name,
+      kind: s.spec.kind,
+      ...(s.spec.kind === 'Dense' || s.spec.kind === 'Conv2D' || s.spec.kind === 'Activation'
+        ? { activation: s.activation }
+        : {}),
+      shape: s.a.shape,
+      ...(s.a !== s.z && s.spec.kind !== 'Activation' ? { pre: this.read(s.z, i) } : {}),
+      out: this.read(s.a, i),
+    }));
+  }
+
+  read(b: Buf, i: number, count = 1): Float32Array {
+    return this.arena.f32(b.ptr + i * b.size * 4, b.size * count).slice();
+  }
+
+  readGrad(b: Buf, i: number, count = 1): Float32Array {
+    return this.arena.f32(b.grad + i * b.size * 4, b.size * count).slice();
+  }
+
+  /** The current parameters, copied out (for saving). */
+  getParams(): Map<string, LayerParams> {
+    return new Map(
+      this.params.map((p) => [
+        p.layer,
+        {
+          kernel: this.arena.f32(p.kernel, p.kernelLen).slice(),
+          bias: p.biasLen ? this.arena.f32(p.bias, p.biasLen).slice() : undefined,
+        },
+      ]),
+    );
+  }
+
+  setParams(params: Map<string, LayerParams>): void {
+    for (const p of this.params) {
+      const src = params.get(p.layer);
+      if (!src || src.kernel.length !== p.kernelLen) throw new Error(`network: parameters of ${p.layer} do not fit`);
+      this.arena.f32(p.kernel, p.kernelLen).set(src.kernel);
+      if (p.biasLen) this.arena.f32(p.bias, p.biasLen).set(src.bias!);
+    }
+    this.repack();
+  }
+
+  model(): LoadedModel {
+    return { spec: this.spec, params: this.getParams() };
+  }
+
+  private checkBatch(n: number): void {
+    if (!Number.isInteger(n) || n < 1 || n > this.capacity) {
+      throw new Error(`network: batch of ${n} does not fit the planned capacity ${this.capacity}`);
+    }
+  }
+}
