@@ -41,7 +41,12 @@ interface Step {
   a: Buf;
   activation: ActivationName;
   param?: ParamBufs;
+  /** Conv2D geometry: [n-independent args after the batch] for the conv kernels. */
+  conv?: ConvArgs;
 }
+
+/** h, w, c, kh, kw, co, stride, padTop, padLeft, oh, ow: the conv kernels' shape arguments after n. */
+type ConvArgs = [number, number, number, number, number, number, number, number, number, number, number];
 
 export class Network {
   readonly arena: Arena;
@@ -59,6 +64,8 @@ export class Network {
   private readonly logitsStep: number;
   /** int32 labels for the loss. */
   readonly labels: number;
+  /** Scratch space of the conv kernels, shared by every conv layer (sized for the largest). */
+  private readonly scratch: number;
 
   readonly ex: EngineExports;
 
@@ -117,6 +124,15 @@ export class Network {
     this.probs = this.endsInSoftmax ? last.a : newBuf(last.a.shape);
     this.classes = this.logits.size;
     this.labels = this.arena.alloc(capacity);
+    let scratch = 0;
+    for (const s of this.steps) {
+      if (s.spec.kind !== 'Conv2D') continue;
+      const [h, w, c] = s.x.shape;
+      const g = convGeometry(s.spec, h, w);
+      s.conv = [h, w, c, ...s.spec.kernelSize, s.spec.filters, s.spec.strides, g.padTop, g.padLeft, g.oh, g.ow];
+      scratch = Math.max(scratch, this.ex.conv2dScratchLength(capacity, ...s.conv));
+    }
+    this.scratch = this.arena.alloc(scratch);
     this.repack();
   }
 
@@ -163,13 +179,9 @@ export class Network {
         case 'Dense':
           ex.denseForward(s.x.ptr, s.param!.packed, s.param!.bias, s.z.ptr, n, s.x.size, l.units);
           break;
-        case 'Conv2D': {
-          const [h, w, c] = s.x.shape;
-          const g = convGeometry(l, h, w);
-          ex.conv2dForward(s.x.ptr, s.param!.kernel, s.param!.bias, s.z.ptr, n, h, w, c, l.kernelSize[0],
-            l.kernelSize[1], l.filters, l.strides, g.padTop, g.padLeft, g.oh, g.ow);
+        case 'Conv2D':
+          ex.conv2dForward(s.x.ptr, s.param!.kernel, s.param!.bias, s.z.ptr, n, ...s.conv!, this.scratch);
           break;
-        }
         case 'MaxPooling2D': {
           const [h, w, c] = s.x.shape;
           ex.maxPool2Forward(s.x.ptr, s.a.ptr, n, h, w, c);
@@ -245,17 +257,8 @@ export class Network {
         }
         case 'Conv2D': {
           const p = s.param!;
-          const [h, w, c] = s.x.shape;
-          const g = convGeometry(l, h, w);
-          const [kh, kw] = l.kernelSize;
-          if (params) {
-            ex.conv2dBackwardParams(s.x.ptr, s.z.grad, p.dKernel, p.dBias, n, h, w, c, kh, kw, l.filters, l.strides,
-              g.padTop, g.padLeft, g.oh, g.ow);
-          }
-          if (needDx) {
-            ex.conv2dBackwardInput(s.z.grad, p.kernel, s.x.grad, n, h, w, c, kh, kw, l.filters, l.strides, g.padTop,
-              g.padLeft, g.oh, g.ow);
-          }
+          if (params) ex.conv2dBackwardParams(s.x.ptr, s.z.grad, p.dKernel, p.dBias, n, ...s.conv!, this.scratch);
+          if (needDx) ex.conv2dBackwardInput(s.z.grad, p.kernel, s.x.grad, n, ...s.conv!, this.scratch);
           break;
         }
         case 'MaxPooling2D': {

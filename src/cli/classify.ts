@@ -1,0 +1,68 @@
+import { decodeImageFile } from '../image/decode-node.ts';
+import { createNodeClient } from '../../worker/client-node.ts';
+import type { EngineChoice, ModelId } from '../../worker/api.ts';
+import { ENGINE_KINDS } from '../engines/types.ts';
+import { args, UsageError } from './main.ts';
+
+/** Any PNG or JPEG of a digit → MNIST-style preprocessing → each model's digit and probabilities (via the worker). */
+export async function classifyCommand(argv: string[]): Promise<number> {
+  const { values, positionals: files } = args(
+    argv,
+    {
+      model: { type: 'string', default: 'both' },
+      engine: { type: 'string', default: 'auto' },
+      json: { type: 'boolean', default: false },
+    },
+    true,
+  );
+  if (files.length === 0) throw new UsageError('classify needs image files');
+  const models: ModelId[] =
+    values.model === 'both' ? ['mlp', 'cnn'] : values.model === 'mlp' || values.model === 'cnn' ? [values.model] : [];
+  if (!models.length) throw new UsageError(`--model is mlp, cnn or both, not "${values.model}"`);
+  const engine = parseEngine(values.engine!);
+  const client = createNodeClient();
+  let failures = 0;
+  try {
+    const info = await client.init({ engine });
+    console.error(`engine: ${info.kind} (${info.reason})`);
+    for (const file of files) {
+      const line = await classifyOne(client, file, models);
+      if ('error' in line) failures++;
+      console.log(values.json ? JSON.stringify(line) : human(line));
+    }
+  } finally {
+    client.close();
+  }
+  return failures ? 1 : 0;
+}
+
+type Line =
+  | { file: string; models: Partial<Record<ModelId, { digit: number; probs: number[] }>> }
+  | { file: string; error: string };
+
+async function classifyOne(client: ReturnType<typeof createNodeClient>, file: string, models: ModelId[]): Promise<Line> {
+  try {
+    const image = await decodeImageFile(file);
+    const r = await client.analyze({ kind: 'image', image }, { models });
+    if (!r.ok) return { file, error: r.message };
+    return {
+      file,
+      models: Object.fromEntries(
+        r.models.map((m) => [m.id, { digit: m.digit, probs: Array.from(m.probs, (p) => Math.round(p * 1e6) / 1e6) }]),
+      ),
+    };
+  } catch (e) {
+    return { file, error: (e as Error).message };
+  }
+}
+
+function human(line: Line): string {
+  if ('error' in line) return `${line.file}: error: ${line.error}`;
+  const parts = Object.entries(line.models).map(([id, m]) => `${id} ${m!.digit} (${(m!.probs[m!.digit] * 100).toFixed(1)}%)`);
+  return `${line.file}: ${parts.join('  ')}`;
+}
+
+export function parseEngine(v: string): EngineChoice {
+  if (v === 'auto' || (ENGINE_KINDS as readonly string[]).includes(v)) return v as EngineChoice;
+  throw new UsageError(`--engine is auto, ${ENGINE_KINDS.join(', ')}; not "${v}"`);
+}

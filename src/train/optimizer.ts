@@ -1,0 +1,82 @@
+/** Adam and SGD over a Network's parameters, on the engine's optim kernels (state lives in engine memory). */
+import type { Network, ParamBufs } from '../model/network.ts';
+
+export type OptimizerName = 'adam' | 'sgd';
+
+export interface OptimizerState {
+  name: OptimizerName;
+  step: number;
+  /** Adam's first and second moments (or SGD's velocity in m), parameter by parameter, kernel then bias. */
+  m: Float32Array[];
+  v: Float32Array[];
+}
+
+interface Slot {
+  w: number;
+  g: number;
+  m: number;
+  v: number;
+  len: number;
+}
+
+export class Optimizer {
+  private readonly slots: Slot[];
+  step = 0;
+
+  constructor(
+    private readonly net: Network,
+    readonly name: OptimizerName,
+    readonly beta1 = 0.9,
+    readonly beta2 = 0.999,
+    readonly eps = 1e-7,
+    readonly momentum = 0.9,
+  ) {
+    const slot = (w: number, g: number, len: number): Slot => {
+      const s = { w, g, m: net.arena.alloc(len), v: net.arena.alloc(len), len };
+      net.arena.f32(s.m, len).fill(0);
+      net.arena.f32(s.v, len).fill(0);
+      return s;
+    };
+    this.slots = net.params.flatMap((p: ParamBufs) => [
+      slot(p.kernel, p.dKernel, p.kernelLen),
+      ...(p.biasLen ? [slot(p.bias, p.dBias, p.biasLen)] : []),
+    ]);
+  }
+
+  /** One update from the gradients the last backward pass left; re-packs the kernels. */
+  apply(lr: number): void {
+    const ex = this.net.ex;
+    this.step++;
+    if (this.name === 'adam') {
+      const bc1 = 1 - this.beta1 ** this.step;
+      const bc2 = 1 - this.beta2 ** this.step;
+      for (const s of this.slots) ex.adamStep(s.w, s.g, s.m, s.v, s.len, lr, this.beta1, this.beta2, this.eps, bc1, bc2);
+    } else {
+      for (const s of this.slots) ex.sgdStep(s.w, s.g, s.m, s.len, lr, this.momentum);
+    }
+    this.net.repack();
+  }
+
+  state(): OptimizerState {
+    const a = this.net.arena;
+    return {
+      name: this.name,
+      step: this.step,
+      m: this.slots.map((s) => a.f32(s.m, s.len).slice()),
+      v: this.slots.map((s) => a.f32(s.v, s.len).slice()),
+    };
+  }
+
+  restore(state: OptimizerState): void {
+    if (state.name !== this.name || state.m.length !== this.slots.length) {
+      throw new Error(`checkpoint: optimizer state (${state.name}) does not fit this ${this.name} run`);
+    }
+    const a = this.net.arena;
+    this.slots.forEach((s, i) => {
+      if (state.m[i].length !== s.len) throw new Error('checkpoint: optimizer state does not fit the model');
+      a.f32(s.m, s.len).set(state.m[i]);
+      a.f32(s.v, s.len).set(state.v[i]);
+    });
+    this.step = state.step;
+  }
+}
