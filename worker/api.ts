@@ -5,14 +5,15 @@
  */
 import type { EngineKind, LayerOutput } from '../src/engines/types.ts';
 import type { Preprocessed, RgbaImage } from '../src/preprocess/types.ts';
+import type { SaliencyMethod } from '../src/interpret/saliency.ts';
 
 export type ModelId = 'mlp' | 'cnn';
 export const MODEL_IDS: readonly ModelId[] = ['mlp', 'cnn'];
 
 export type EngineChoice = 'auto' | EngineKind;
 
-export const SALIENCY_METHODS = ['gradient', 'gradient-x-input', 'integrated-gradients', 'smoothgrad'] as const;
-export type SaliencyMethod = (typeof SALIENCY_METHODS)[number];
+// Defined beside their implementation (src/interpret/saliency.ts: every map is signed, see there).
+export { SALIENCY_METHODS, type SaliencyMethod } from '../src/interpret/saliency.ts';
 
 export interface EngineInfo {
   kind: EngineKind;
@@ -27,7 +28,14 @@ export type ModelSource = { url: string } | { modelJson: unknown; weights: Array
 
 export interface InitOptions {
   engine?: EngineChoice;
+  /** Models to load (or replace); models loaded before and not named here are kept. */
   models?: Partial<Record<ModelId, ModelSource>>;
+  /**
+   * Where the WebAssembly files are, in browsers (Node finds them itself). Relative URLs resolve against the
+   * worker script's URL. `simd`: build/engine.wasm as shipped; `tfjs`: the folder (ending in '/') holding
+   * tfjs-backend-wasm's tfjs-backend-wasm*.wasm files, needed only if the tfjs-wasm engine is used.
+   */
+  wasm?: { simd?: string; tfjs?: string };
 }
 
 export type AnalyzeInput =

@@ -1,0 +1,319 @@
+/**
+ * TensorFlow.js as an InferenceEngine, on its webgl, wasm or cpu backend: the fallback when WebAssembly SIMD is
+ * missing, and the reference the SIMD engine is checked against.
+ *
+ * Models are loaded the way any TensorFlow.js user would (serializeModel → tf.io.fromMemory → tf.loadLayersModel),
+ * with one change to the topology: every Dense/Conv2D with a non-linear activation is split into the same layer
+ * with activation 'linear' followed by an Activation layer. The weights are untouched, the function is the same,
+ * and the pre-activations (and so the logits, the last layer's pre-softmax) become ordinary layer outputs.
+ *
+ * The packages are imported as ESM (tfjs-core, tfjs-layers) and backends are imported on first use: the prebuilt
+ * tf.min.js bundle trips `eval` under the extension's CSP, and a page that only needs cpu should not load webgl.
+ * Only functional ops (tf.cast(x)), never chained ones (x.cast()): those are registered by the @tensorflow/tfjs
+ * union package, which the worker does not load.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { EngineKind, InferenceEngine, InputGradients, LayerOutput, Prediction } from './types.ts';
+import type { ActivationName, LayerSpec, LoadedModel } from '../model/spec.ts';
+import { serializeModel } from '../model/format.ts';
+import { layerShapes, size } from '../model/shapes.ts';
+
+export const TFJS_BACKENDS = ['webgl', 'wasm', 'cpu'] as const;
+export type TfjsBackend = (typeof TFJS_BACKENDS)[number];
+
+export interface TfjsEngineOptions {
+  backend: TfjsBackend;
+  /**
+   * Where the tfjs-backend-wasm .wasm files are (a URL prefix ending in '/', e.g. the extension's
+   * `chrome.runtime.getURL('tfjs/')`). Node finds them beside the package without it.
+   */
+  wasmPath?: string;
+}
+
+/** One loaded model: a LayersModel that outputs every (split) layer, and one that outputs only the logits. */
+interface Loaded {
+  model: LoadedModel;
+  layers: tfl.LayersModel;
+  all: tfl.LayersModel;
+  logits: tfl.LayersModel;
+  /** For each spec layer: index of its output in `all`'s outputs, and of its pre-activation when split. */
+  map: { out: number; pre?: number }[];
+  /** Index of the logits in `all`'s outputs. */
+  logitsOut: number;
+  /** The spec layers up to the logits, with their weights, for gradients (see forwardToLogits). */
+  logitsPath: { spec: LayerSpec; kernel?: tf.Tensor; bias?: tf.Tensor; linear: boolean }[];
+  shapes: number[][];
+  inputSize: number;
+  classes: number;
+}
+
+export class TfjsEngine implements InferenceEngine {
+  readonly kind: EngineKind;
+  private readonly models = new Map<string, Loaded>();
+
+  private constructor(readonly backend: TfjsBackend) {
+    this.kind = `tfjs-${backend}`;
+  }
+
+  /** Starts the backend (throws with the reason when it cannot, e.g. no WebGL context). */
+  static async create(opts: TfjsEngineOptions): Promise<TfjsEngine> {
+    if (!(TFJS_BACKENDS as readonly string[]).includes(opts.backend)) {
+      throw new Error(`tfjs engine: unknown backend ${JSON.stringify(opts.backend)} (${TFJS_BACKENDS.join(', ')})`);
+    }
+    await registerBackend(opts.backend, opts.wasmPath);
+    const engine = new TfjsEngine(opts.backend);
+    await exclusive(opts.backend, async () => {
+      tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)).dataSync()); // proves the backend can run a kernel
+    });
+    return engine;
+  }
+
+  async load(id: string, model: LoadedModel): Promise<void> {
+    const { modelJson, weightData } = serializeModel(model);
+    const split = splitActivations(modelJson.modelTopology.config.layers, model.spec.layers);
+    const topology = { ...modelJson.modelTopology, config: { ...modelJson.modelTopology.config, layers: split.layers } };
+    const shapes = layerShapes(model.spec).map((s) => s.output);
+    const logitsShape = shapes[split.logitsLayer] ?? model.spec.inputShape;
+    if (logitsShape.length !== 1) {
+      throw new Error(`tfjs engine: model ${id} must end in a flat layer of class scores, not [${logitsShape}]`);
+    }
+    await exclusive(this.backend, async () => {
+      const artifacts = { modelTopology: topology, weightSpecs: modelJson.weightsManifest[0].weights, weightData };
+      const layers = await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
+      const outputs = layers.layers.map((l) => l.output as tfl.SymbolicTensor);
+      const all = tfl.model({ inputs: layers.inputs, outputs });
+      const logits = tfl.model({ inputs: layers.inputs, outputs: outputs[split.logitsOutput] });
+      this.drop(id);
+      this.models.set(id, {
+        model,
+        layers,
+        all,
+        logits,
+        map: split.map,
+        logitsOut: split.logitsOutput,
+        logitsPath: logitsPath(layers, model.spec.layers, split),
+        shapes,
+        inputSize: size(model.spec.inputShape),
+        classes: logitsShape[0],
+      });
+    });
+  }
+
+  async predict(id: string, input: Float32Array, opts: { activations?: boolean } = {}): Promise<Prediction> {
+    const m = this.get(id);
+    checkInput(input, m.inputSize, 1, id);
+    return exclusive(this.backend, async () => {
+      if (!opts.activations) {
+        const [logits, probs] = tf.tidy(() => {
+          const l = m.logits.predict(tf.tensor(input, [1, ...m.model.spec.inputShape])) as tf.Tensor;
+          return [l, tf.softmax(l)];
+        });
+        const [l, p] = await readAll([logits, probs]);
+        return { logits: l, probs: p };
+      }
+      const outs = tf.tidy(() => {
+        const x = tf.tensor(input, [1, ...m.model.spec.inputShape]);
+        const ys = m.all.predict(x) as tf.Tensor[];
+        return [...ys, tf.softmax(ys[m.logitsOut])];
+      });
+      const data = await readAll(outs);
+      const probs = data.pop()!;
+      const layers = m.model.spec.layers.map((l, i): LayerOutput => ({
+        name: l.name,
+        kind: l.kind,
+        ...('activation' in l ? { activation: l.activation } : {}),
+        shape: m.shapes[i],
+        ...(m.map[i].pre === undefined ? {} : { pre: data[m.map[i].pre!] }),
+        out: data[m.map[i].out],
+      }));
+      return { logits: data[m.logitsOut].slice(), probs, layers };
+    });
+  }
+
+  async inputGradients(id: string, inputs: Float32Array, count: number, target: number): Promise<InputGradients> {
+    const m = this.get(id);
+    checkInput(inputs, m.inputSize, count, id);
+    if (!Number.isInteger(target) || target < 0 || target >= m.classes) {
+      throw new Error(`tfjs engine: target ${target} is not a class of model ${id} (0 to ${m.classes - 1})`);
+    }
+    return exclusive(this.backend, async () => {
+      const [logits, grads] = tf.tidy(() => {
+        const x = tf.tensor(inputs, [count, ...m.model.spec.inputShape]);
+        // d Σ_b logits[b, target] / dx with dy = one-hot(target): one backward pass gives every input's gradient,
+        // since the inputs of a batch do not interact.
+        const dy = tf.cast(tf.oneHot(tf.fill([count], target, 'int32') as tf.Tensor1D, m.classes), 'float32');
+        const f = (t: tf.Tensor) => forwardToLogits(m, t);
+        const { value, grad } = tf.valueAndGrad(f)(x, dy);
+        return [value, grad];
+      });
+      const [l, g] = await readAll([logits, grads]);
+      return { logits: l, grads: g };
+    });
+  }
+
+  dispose(): void {
+    for (const id of [...this.models.keys()]) this.drop(id);
+  }
+
+  /** Frees a model's weights (`all` and `logits` share its layers and hold no reference count of their own). */
+  private drop(id: string) {
+    const m = this.models.get(id);
+    if (!m) return;
+    this.models.delete(id);
+    m.layers.dispose();
+  }
+
+  private get(id: string): Loaded {
+    const m = this.models.get(id);
+    if (!m) throw new Error(`tfjs engine: model ${JSON.stringify(id)} is not loaded`);
+    return m;
+  }
+}
+
+interface LayerJson {
+  class_name: string;
+  config: Record<string, unknown>;
+}
+
+/**
+ * Splits "Dense(act)" into "Dense(linear) → Activation(act)" (same for Conv2D). Returns the new layer list, for
+ * each spec layer where its output and pre-activation are among the new layers, and which output the logits are.
+ */
+export function splitActivations(json: LayerJson[], spec: LayerSpec[]) {
+  const names = new Set(json.map((l) => String(l.config.name)));
+  const layers: LayerJson[] = [];
+  const map: { out: number; pre?: number }[] = [];
+  json.forEach((l, i) => {
+    const s = spec[i];
+    const act = (s.kind === 'Dense' || s.kind === 'Conv2D') && s.activation !== 'linear' ? s.activation : undefined;
+    if (!act) {
+      map.push({ out: layers.push(l) - 1 });
+      return;
+    }
+    const pre = layers.push({ ...l, config: { ...l.config, activation: 'linear' } }) - 1;
+    const out = layers.push({ class_name: 'Activation', config: { name: unique(names, `${s.name}_${act}`), activation: act, trainable: true } }) - 1;
+    map.push({ out, pre });
+  });
+  return { layers, map, ...logitsOf(spec, map) };
+}
+
+/** The logits: what enters the final softmax (the last layer's pre-activation), or the final output. */
+function logitsOf(spec: LayerSpec[], map: { out: number; pre?: number }[]) {
+  const last = spec.length - 1;
+  const l = spec[last];
+  const act: ActivationName | undefined = 'activation' in l ? l.activation : undefined;
+  if (act === 'softmax' && l.kind !== 'Activation') return { logitsLayer: last, logitsOutput: map[last].pre!, pre: true };
+  if (act === 'softmax' && last > 0) return { logitsLayer: last - 1, logitsOutput: map[last - 1].out, pre: false };
+  return { logitsLayer: last, logitsOutput: map[last].out, pre: false };
+}
+
+/** The layers up to the logits, with references to the LayersModel's weight tensors. */
+function logitsPath(model: tfl.LayersModel, spec: LayerSpec[], split: { logitsLayer: number; pre: boolean }) {
+  return spec.slice(0, split.logitsLayer + 1).map((s, i) => {
+    const [kernel, bias] = s.kind === 'Dense' || s.kind === 'Conv2D' ? model.getLayer(s.name).weights.map((w) => w.read()) : [];
+    return { spec: s, kernel, bias, linear: i === split.logitsLayer && split.pre };
+  });
+}
+
+/**
+ * The logits from core ops rather than the LayersModel, for gradients only: tfjs-layers runs Conv2D as a fused
+ * op whose gradient always computes the filter's gradient too, a kernel the wasm backend lacks. Unfused ops
+ * compute only what the input's gradient needs. The tests check these logits against the LayersModel's.
+ */
+function forwardToLogits(m: Loaded, x: tf.Tensor): tf.Tensor {
+  let y = x;
+  for (const { spec: s, kernel, bias, linear } of m.logitsPath) {
+    if (s.kind === 'Dense') y = tf.matMul(y as tf.Tensor2D, kernel as tf.Tensor2D);
+    else if (s.kind === 'Conv2D') y = tf.conv2d(y as tf.Tensor4D, kernel as tf.Tensor4D, s.strides, s.padding);
+    else if (s.kind === 'MaxPooling2D') y = tf.maxPool(y as tf.Tensor4D, 2, 2, 'valid');
+    else if (s.kind === 'Flatten') y = tf.reshape(y, [y.shape[0], -1]);
+    if (bias) y = tf.add(y, bias);
+    if ('activation' in s && !linear) y = activate(y, s.activation);
+  }
+  return y;
+}
+
+function activate(y: tf.Tensor, a: ActivationName): tf.Tensor {
+  switch (a) {
+    case 'linear':
+      return y;
+    case 'tanh':
+      return tf.tanh(y);
+    case 'relu':
+      return tf.relu(y);
+    case 'sigmoid':
+      return tf.sigmoid(y);
+    case 'softmax':
+      return tf.softmax(y);
+  }
+}
+
+function unique(names: Set<string>, base: string): string {
+  let name = base;
+  for (let k = 1; names.has(name); k++) name = `${base}_${k}`;
+  names.add(name);
+  return name;
+}
+
+function checkInput(input: Float32Array, n: number, count: number, id: string) {
+  if (!Number.isInteger(count) || count < 1) throw new Error(`tfjs engine: count must be a positive integer, not ${count}`);
+  if (!(input instanceof Float32Array) || input.length !== n * count) {
+    const got = input instanceof Float32Array ? `${input.length} floats` : typeof input;
+    throw new Error(`tfjs engine: model ${id} takes ${count} × ${n} floats, got ${got}`);
+  }
+}
+
+async function readAll(ts: tf.Tensor[]): Promise<Float32Array[]> {
+  try {
+    // Each result gets its own buffer (slice) so it can be transferred to another thread on its own.
+    return (await Promise.all(ts.map((t) => t.data<'float32'>()))).map((d) => d.slice());
+  } finally {
+    tf.dispose(ts);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Backends. TensorFlow.js has one current backend per process, so every engine call runs inside `exclusive`,
+// which makes its backend current and keeps other engines' calls out until it is done.
+
+let queue: Promise<unknown> = Promise.resolve();
+
+function exclusive<T>(backend: TfjsBackend, fn: () => Promise<T>): Promise<T> {
+  const run = queue.then(async () => {
+    if (tf.getBackend() !== backend && !(await tf.setBackend(backend))) {
+      throw new Error(`tfjs engine: the ${backend} backend stopped working`);
+    }
+    return fn();
+  });
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+const registering = new Map<TfjsBackend, Promise<void>>();
+
+function registerBackend(backend: TfjsBackend, wasmPath?: string): Promise<void> {
+  let p = registering.get(backend);
+  if (!p) {
+    p = importBackend(backend, wasmPath);
+    registering.set(backend, p);
+    p.catch(() => registering.delete(backend));
+  }
+  return p;
+}
+
+async function importBackend(backend: TfjsBackend, wasmPath?: string): Promise<void> {
+  if (!tf.findBackendFactory(backend)) {
+    if (backend === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
+    if (backend === 'webgl') await import('@tensorflow/tfjs-backend-webgl');
+    if (backend === 'wasm') {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      if (wasmPath) wasm.setWasmPaths(wasmPath);
+    }
+  }
+  // setBackend initialises the backend (compiles the wasm, makes the WebGL context) and reports failure as false.
+  const ok = await exclusive(backend, async () => true).catch((e: Error) => {
+    throw new Error(`tfjs engine: the ${backend} backend cannot start (${e.message})`);
+  });
+  if (!ok) throw new Error(`tfjs engine: the ${backend} backend cannot start`);
+}

@@ -1,0 +1,61 @@
+// Compile-time checks of the worker API, run by `npx tsc -p .` (never executed): correct use compiles, and each
+// `@ts-expect-error` line proves a misuse does NOT compile (tsc fails if such a line stops being an error).
+import type { Remote } from 'comlink';
+import type { AnalyzeResult, EngineInfo, ModelResult, SeeingDigitsApi } from '../../worker/api.ts';
+import type { SeeingDigitsClient } from '../../worker/client.ts';
+import { createService } from '../../worker/service.ts';
+import type { EngineKind } from '../../src/engines/types.ts';
+
+declare const client: SeeingDigitsClient;
+declare const remote: Remote<SeeingDigitsApi>;
+const pixels = new Float32Array(784);
+
+// The Comlink remote, the restarting client and the in-process service are the same API.
+export const sameApi: SeeingDigitsApi[] = [remote, client, createService({ loadModel: null!, simdWasm: null! })];
+
+export async function correctUse(): Promise<void> {
+  const info: EngineInfo = await client.init({ engine: 'auto', models: { mlp: { url: '/models/mlp/model.json' } } });
+  const kind: EngineKind = info.kind;
+  await client.init({ models: { cnn: { modelJson: {}, weights: new ArrayBuffer(8) } }, wasm: { simd: '/engine.wasm' } });
+  const r: AnalyzeResult = await client.analyze({ kind: 'mnist', pixels }, { models: ['cnn'], saliency: { method: 'smoothgrad', steps: 16 } });
+  if (r.ok) {
+    const m: ModelResult = r.models[0];
+    const probs: Float32Array = m.probs;
+    const map: Float32Array | undefined = m.saliency?.map;
+    void [probs, map, r.engine satisfies EngineKind];
+  } else {
+    const reason: 'blank' | 'too-large' | 'invalid' = r.reason;
+    void reason;
+  }
+  await client.analyze({ kind: 'image', image: { width: 1, height: 1, data: new Uint8ClampedArray(4) } });
+  void kind;
+}
+
+export async function misuse(): Promise<void> {
+  // @ts-expect-error: no such engine
+  await client.init({ engine: 'gpu' });
+  // @ts-expect-error: no such model
+  await client.init({ models: { rnn: { url: 'x' } } });
+  // @ts-expect-error: a model source is { url } or { modelJson, weights }
+  await client.init({ models: { mlp: { path: 'x' } } });
+  // @ts-expect-error: weights are an ArrayBuffer
+  await client.init({ models: { mlp: { modelJson: {}, weights: [1, 2] } } });
+  // @ts-expect-error: pixels are a Float32Array
+  await client.analyze({ kind: 'mnist', pixels: [0, 1] });
+  // @ts-expect-error: an image needs width, height and RGBA data
+  await client.analyze({ kind: 'image', image: { data: new Uint8ClampedArray(4) } });
+  // @ts-expect-error: no such input kind
+  await client.analyze({ kind: 'png', bytes: new Uint8Array(4) });
+  // @ts-expect-error: no such saliency method
+  await client.analyze({ kind: 'mnist', pixels }, { saliency: { method: 'lime' } });
+  // @ts-expect-error: models are ids
+  await remote.analyze({ kind: 'mnist', pixels }, { models: ['resnet'] });
+  // @ts-expect-error: the API has no such method
+  await remote.train();
+  const r = await remote.analyze({ kind: 'mnist', pixels });
+  // @ts-expect-error: results exist only when ok
+  void r.models;
+  // @ts-expect-error: every call is asynchronous
+  const info: EngineInfo = client.engine();
+  void info;
+}

@@ -1,0 +1,98 @@
+/**
+ * Checks of everything that crosses into the worker. Requests come from other scripts (popup, content pages via
+ * the background, the CLI): a malformed one is refused with an Error that says what is wrong, before any engine
+ * sees it.
+ */
+import { MODEL_IDS, SALIENCY_METHODS, type AnalyzeInput, type AnalyzeOptions, type InitOptions, type ModelId } from './api.ts';
+import { ENGINE_KINDS } from '../src/engines/types.ts';
+import { MAX_STEPS } from '../src/interpret/saliency.ts';
+
+export const INPUT_SIZE = 28 * 28;
+
+export class RequestError extends Error {
+  override name = 'RequestError';
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? 'an array' : String(v));
+
+function fail(msg: string): never {
+  throw new RequestError(msg);
+}
+
+export function checkInitOptions(opts: unknown): InitOptions {
+  if (opts === undefined) return {};
+  if (!isObj(opts)) fail(`init: options must be an object, not ${show(opts)}`);
+  const { engine, models, wasm } = opts;
+  if (engine !== undefined && engine !== 'auto' && !(ENGINE_KINDS as readonly unknown[]).includes(engine)) {
+    fail(`init: engine must be one of auto, ${ENGINE_KINDS.join(', ')}; not ${show(engine)}`);
+  }
+  if (models !== undefined) {
+    if (!isObj(models)) fail('init: models must be an object like { mlp: { url } }');
+    for (const [id, src] of Object.entries(models)) {
+      if (!(MODEL_IDS as readonly string[]).includes(id)) fail(`init: unknown model ${show(id)} (${MODEL_IDS.join(', ')})`);
+      const ok =
+        isObj(src) &&
+        ((typeof src.url === 'string' && src.url !== '') || (isObj(src.modelJson) && src.weights instanceof ArrayBuffer));
+      if (!ok) fail(`init: model ${id} needs { url } or { modelJson, weights: ArrayBuffer }`);
+    }
+  }
+  if (wasm !== undefined) {
+    if (!isObj(wasm)) fail('init: wasm must be an object like { simd: url, tfjs: folder url }');
+    for (const k of ['simd', 'tfjs'] as const) {
+      if (wasm[k] !== undefined && typeof wasm[k] !== 'string') fail(`init: wasm.${k} must be a URL string`);
+    }
+  }
+  return opts as InitOptions;
+}
+
+/** The 28×28 pixels of an 'mnist' input: a Float32Array of 784 finite values in [0, 1]. */
+export function checkPixels(pixels: unknown): Float32Array {
+  if (!(pixels instanceof Float32Array)) {
+    fail(`analyze: input.pixels must be a Float32Array of ${INPUT_SIZE} values, not ${pixels?.constructor?.name ?? show(pixels)}`);
+  }
+  if (pixels.length !== INPUT_SIZE) fail(`analyze: input.pixels has ${pixels.length} values; a 28×28 input has ${INPUT_SIZE}`);
+  const bad = pixels.findIndex((v) => !(v >= 0 && v <= 1));
+  if (bad >= 0) fail(`analyze: input.pixels[${bad}] is ${pixels[bad]}; pixels must be finite and in [0, 1]`);
+  return pixels;
+}
+
+export function checkAnalyzeInput(input: unknown): AnalyzeInput {
+  if (!isObj(input)) fail(`analyze: input must be { kind: 'mnist', pixels } or { kind: 'image', image }, not ${show(input)}`);
+  if (input.kind === 'mnist') return { kind: 'mnist', pixels: checkPixels(input.pixels) };
+  if (input.kind === 'image') {
+    const img = input.image;
+    if (!isObj(img) || !(img.data instanceof Uint8ClampedArray || img.data instanceof Uint8Array)) {
+      fail('analyze: input.image must be { width, height, data: Uint8ClampedArray } (RGBA, as ImageData holds it)');
+    }
+    return input as AnalyzeInput; // sizes are checked by preprocess(), which answers { ok: false, reason: 'invalid' }
+  }
+  return fail(`analyze: input.kind must be 'mnist' or 'image', not ${show(input.kind)}`);
+}
+
+export function checkAnalyzeOptions(opts: unknown, loaded: ModelId[]): Required<Pick<AnalyzeOptions, 'models'>> & AnalyzeOptions {
+  if (opts === undefined) opts = {};
+  if (!isObj(opts)) fail(`analyze: options must be an object, not ${show(opts)}`);
+  const { models = loaded, activations, saliency } = opts;
+  if (!Array.isArray(models)) fail('analyze: options.models must be a list like ["mlp", "cnn"]');
+  for (const id of models) {
+    if (!(MODEL_IDS as readonly unknown[]).includes(id)) fail(`analyze: unknown model ${show(id)} (${MODEL_IDS.join(', ')})`);
+    if (!loaded.includes(id)) fail(`analyze: model ${id} is not loaded (loaded: ${loaded.join(', ') || 'none'}); pass it to init()`);
+  }
+  if (models.length === 0) fail('analyze: no models to run; load some with init({ models })');
+  if (activations !== undefined && typeof activations !== 'boolean') fail('analyze: options.activations must be true or false');
+  if (saliency !== undefined) {
+    if (!isObj(saliency)) fail('analyze: options.saliency must be { method, target?, steps? }');
+    const { method, target, steps } = saliency;
+    if (!(SALIENCY_METHODS as readonly unknown[]).includes(method)) {
+      fail(`analyze: saliency method must be one of ${SALIENCY_METHODS.join(', ')}; not ${show(method)}`);
+    }
+    if (target !== undefined && !(Number.isInteger(target) && (target as number) >= 0 && (target as number) <= 9)) {
+      fail(`analyze: saliency target must be a digit 0 to 9, not ${show(target)}`);
+    }
+    if (steps !== undefined && !(Number.isInteger(steps) && (steps as number) >= 1 && (steps as number) <= MAX_STEPS)) {
+      fail(`analyze: saliency steps must be a whole number from 1 to ${MAX_STEPS}, not ${show(steps)}`);
+    }
+  }
+  return { ...(opts as AnalyzeOptions), models: [...new Set(models as ModelId[])] };
+}

@@ -1,0 +1,39 @@
+/**
+ * The browser Web Worker entry (a module worker): the service exposed with Comlink on the worker's global scope.
+ * Pages get a client with createBrowserClient() (worker/client-browser.ts), then call
+ *   api.init({ models: { mlp: { url: '/models/mlp/model.json' }, cnn: { url: '/models/cnn/model.json' } },
+ *              wasm: { simd: '/engine.wasm', tfjs: '/tfjs/' } })
+ *
+ * URLs (models, wasm) may be relative: they resolve against this script's URL, so in an extension
+ * '/models/mlp/model.json' names the packaged file.
+ */
+import * as Comlink from 'comlink';
+import { createService } from './service.ts';
+import { loadModelFromUrl } from '../src/model/format.ts';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+const resolve = (url: string) => new URL(url, self.location.href).href;
+
+async function fetchBytes(url: string): Promise<ArrayBuffer> {
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw new Error(`engine: cannot fetch ${url}: ${(e as Error).message}`);
+  }
+  if (!res.ok) throw new Error(`engine: cannot fetch ${url}: HTTP ${res.status}`);
+  return res.arrayBuffer();
+}
+
+Comlink.expose(
+  createService({
+    loadModel: (url) => loadModelFromUrl(resolve(url)),
+    simdWasm: async (url) => {
+      // Without it the selector records why and moves on to TensorFlow.js.
+      if (!url) throw new Error('init() was not given wasm.simd, the URL of engine.wasm');
+      return fetchBytes(resolve(url));
+    },
+    tfjsWasmPath: (path) => (path ? resolve(path) : undefined),
+  }),
+);
