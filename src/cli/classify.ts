@@ -2,19 +2,20 @@ import { decodeImageFile } from '../image/decode-node.ts';
 import { createNodeClient } from '../../worker/client-node.ts';
 import type { EngineChoice, ModelId } from '../../worker/api.ts';
 import { ENGINE_KINDS } from '../engines/types.ts';
-import { args, UsageError } from './main.ts';
+import { parseArgs } from 'node:util';
+import { UsageError } from './main.ts';
 
 /** Any PNG or JPEG of a digit → MNIST-style preprocessing → each model's digit and probabilities (via the worker). */
 export async function classifyCommand(argv: string[]): Promise<number> {
-  const { values, positionals: files } = args(
-    argv,
-    {
+  const { values, positionals: files } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
       model: { type: 'string', default: 'both' },
       engine: { type: 'string', default: 'auto' },
       json: { type: 'boolean', default: false },
     },
-    true,
-  );
+  });
   if (files.length === 0) throw new UsageError('classify needs image files');
   const models: ModelId[] =
     values.model === 'both' ? ['mlp', 'cnn'] : values.model === 'mlp' || values.model === 'cnn' ? [values.model] : [];

@@ -3,16 +3,18 @@ import { parseArgs } from 'node:util';
 import { trainCommand } from './train.ts';
 import { evaluateCommand } from './evaluate.ts';
 import { classifyCommand } from './classify.ts';
+import { exploreCommand } from './explore.ts';
 
 const USAGE = `seeing-digits — see what small neural networks learn from handwritten digits
 
 Usage:
   seeing-digits train --model mlp|cnn [--epochs N] [--batch B] [--lr X] [--optimizer adam|sgd]
                       [--seed S] [--augment] [--out DIR] [--validation N]
-  seeing-digits evaluate --model mlp|cnn|PATH [--engine E] [--printed] [--json]
+  seeing-digits evaluate --model mlp|cnn|PATH [--printed] [--sketches] [--json]
   seeing-digits classify FILES... [--model mlp|cnn|both] [--engine E] [--json]
+  seeing-digits explore --model mlp|cnn|PATH [--layer NAME] [--points N] [--top K]
 
-Engines (E): simd (default where WebAssembly SIMD works), tfjs-wasm, tfjs-cpu.
+Engines (E): auto (default: simd where WebAssembly SIMD works), simd, tfjs-wasm, tfjs-cpu.
 Models: "mlp" and "cnn" are the shipped ones (extension/models/); PATH is a model.json or its folder.`;
 
 export class UsageError extends Error {}
@@ -27,6 +29,8 @@ export async function main(argv: string[]): Promise<number> {
         return await evaluateCommand(rest);
       case 'classify':
         return await classifyCommand(rest);
+      case 'explore':
+        return await exploreCommand(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -45,11 +49,6 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`seeing-digits: ${err.message}`);
     return 1;
   }
-}
-
-/** node:util parseArgs with our usage errors. */
-export function args<T extends Parameters<typeof parseArgs>[0]['options']>(argv: string[], options: T, positionals = false) {
-  return parseArgs({ args: argv, options: options!, allowPositionals: positionals, strict: true });
 }
 
 export function num(v: string | undefined, name: string, dflt: number, { int = false, min = 0 } = {}): number {

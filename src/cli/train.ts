@@ -1,25 +1,29 @@
 import { SingleBar } from 'cli-progress';
 import { loadMnist } from '../data/mnist-node.ts';
 import { train, type TrainOptions } from '../train/trainer.ts';
-import { args, num, UsageError } from './main.ts';
+import { parseArgs } from 'node:util';
+import { num, UsageError } from './main.ts';
 
 /** Defaults per architecture: what reproduces the shipped models (see README). */
 export const DEFAULTS = {
-  mlp: { epochs: 40, batch: 64, lr: 1e-3 },
+  mlp: { epochs: 50, batch: 64, lr: 1e-3 },
   cnn: { epochs: 16, batch: 64, lr: 1.5e-3 },
 };
 
 export async function trainCommand(argv: string[]): Promise<number> {
-  const { values } = args(argv, {
-    model: { type: 'string' },
-    epochs: { type: 'string' },
-    batch: { type: 'string' },
-    lr: { type: 'string' },
-    optimizer: { type: 'string', default: 'adam' },
-    seed: { type: 'string' },
-    augment: { type: 'boolean', default: false },
-    out: { type: 'string' },
-    validation: { type: 'string' },
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      model: { type: 'string' },
+      epochs: { type: 'string' },
+      batch: { type: 'string' },
+      lr: { type: 'string' },
+      optimizer: { type: 'string', default: 'adam' },
+      seed: { type: 'string' },
+      augment: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      validation: { type: 'string' },
+    },
   });
   const model = values.model;
   if (model !== 'mlp' && model !== 'cnn') throw new UsageError('train needs --model mlp or --model cnn');

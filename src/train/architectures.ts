@@ -1,6 +1,6 @@
 /** The two shipped architectures and their seeded initialisation. */
 import { paramShapes } from '../model/shapes.ts';
-import type { LayerParams, LoadedModel, ModelSpec } from '../model/spec.ts';
+import type { Conv2DSpec, LayerParams, LoadedModel, ModelSpec } from '../model/spec.ts';
 
 export type Architecture = 'mlp' | 'cnn';
 
@@ -20,8 +20,9 @@ export function mlpSpec(): ModelSpec {
 
 /** Two conv blocks (16 and 32 channels, so every channel fits in the popup) and a dense head. */
 export function cnnSpec([c1, c2, hidden] = [16, 32, 128]): ModelSpec {
-  const conv = (name: string, filters: number) =>
-    ({ kind: 'Conv2D', name, filters, kernelSize: [3, 3], strides: 1, padding: 'same', activation: 'relu', useBias: true }) as const;
+  const conv = (name: string, filters: number): Conv2DSpec => ({
+    kind: 'Conv2D', name, filters, kernelSize: [3, 3], strides: 1, padding: 'same', activation: 'relu', useBias: true,
+  });
   return {
     name: 'seeing-digits-cnn',
     inputShape: [28, 28, 1],

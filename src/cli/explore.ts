@@ -1,0 +1,42 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadMnist } from '../data/mnist-node.ts';
+import { loadEngineNode } from '../engine/node.ts';
+import { Arena } from '../engine/wasm.ts';
+import { pcaMap, topDigits } from '../interpret/explore.ts';
+import { Network } from '../model/network.ts';
+import { parseArgs } from 'node:util';
+import { num, UsageError } from './main.ts';
+import { resolveModel } from './models.ts';
+
+/** Writes the explorer's pca.json and neurons.json beside a model (MNIST test digits). */
+export async function exploreCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      model: { type: 'string' },
+      layer: { type: 'string' },
+      points: { type: 'string' },
+      top: { type: 'string' },
+    },
+  });
+  if (!values.model) throw new UsageError('explore needs --model mlp|cnn|PATH');
+  const { dir, model } = await resolveModel(values.model);
+  const test = loadMnist('test');
+  const net = new Network(new Arena(await loadEngineNode()), model, 256);
+  const opts = {
+    layer: values.layer,
+    points: num(values.points, 'points', 2000, { int: true, min: 10 }),
+    top: num(values.top, 'top', 6, { int: true, min: 1 }),
+  };
+  const pca = pcaMap(net, test.images, test.labels, opts);
+  await writeFile(join(dir, 'pca.json'), JSON.stringify(pca) + '\n');
+  const neurons = topDigits(net, test.images, test.labels, opts);
+  await writeFile(join(dir, 'neurons.json'), JSON.stringify(neurons) + '\n');
+  console.log(
+    `${values.model}: pca.json (layer ${pca.layer}, ${pca.points.length} digits, ` +
+      `${(pca.explained[0] * 100).toFixed(1)}% + ${(pca.explained[1] * 100).toFixed(1)}% of variance), ` +
+      `neurons.json (${neurons.layers.map((l) => `${l.name}: ${l.units}`).join(', ')}; ${Object.keys(neurons.images).length} digits) in ${dir}`,
+  );
+  return 0;
+}
