@@ -3,6 +3,7 @@ import { benchDense } from './dense.ts';
 import { benchConv } from './conv.ts';
 import { benchTrain } from './train.ts';
 import { benchWorker } from './worker.ts';
+import { benchPreprocess } from './preprocess.ts';
 
 const only = process.argv[2];
 const all: [string, () => Promise<void>][] = [
@@ -10,6 +11,7 @@ const all: [string, () => Promise<void>][] = [
   ['conv', benchConv],
   ['train', benchTrain],
   ['worker', benchWorker],
+  ['preprocess', benchPreprocess],
 ];
 console.log(`# Seeing Digits benchmarks (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, one thread)`);
 for (const [name, run] of all) if (!only || only === name) await run();
