@@ -36,7 +36,7 @@ export function printTable(title: string, rows: Row[]): void {
     const base = group[0].us;
     for (const r of group) {
       const gf = r.flops ? (r.flops / r.us / 1e3).toFixed(1) : '';
-      const ratio = r === group[0] ? '1×' : `${(r.us / base).toFixed(1)}× slower`;
+      const ratio = r === group[0] ? '1×' : r.us >= base ? `${(r.us / base).toFixed(1)}× slower` : `${(base / r.us).toFixed(1)}× faster`;
       console.log(`| ${name} | ${r.impl} | ${fmtTime(r.us)} | ${gf} | ${ratio} |`);
     }
   }

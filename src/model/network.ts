@@ -287,7 +287,12 @@ export class Network {
   loss(labels: ArrayLike<number>, n: number): number {
     this.checkBatch(n);
     const l = this.arena.i32(this.labels, n);
-    for (let i = 0; i < n; i++) l[i] = labels[i];
+    for (let i = 0; i < n; i++) {
+      if (!Number.isInteger(labels[i]) || labels[i] < 0 || labels[i] >= this.classes) {
+        throw new Error(`network: label ${labels[i]} of sample ${i} is not a class 0..${this.classes - 1}`);
+      }
+      l[i] = labels[i];
+    }
     return this.ex.softmaxCrossEntropy(this.logits.ptr, this.labels, this.probs.ptr, this.logits.grad, n, this.classes);
   }
 
