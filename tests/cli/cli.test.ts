@@ -1,0 +1,101 @@
+// The seeing-digits command, run as a user runs it (a child process), on real files.
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { PNG } from 'pngjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadMnist } from '../../src/data/mnist-node.ts';
+
+const BIN = new URL('../../bin/seeing-digits.js', import.meta.url).pathname;
+
+async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)('node', [BIN, ...args], { timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+/** An MNIST test digit as a 112×112 PNG, dark ink on light paper (as a scan or a screenshot would be). */
+function digitPng(index: number): Buffer {
+  const { images } = loadMnist('test');
+  const png = new PNG({ width: 112, height: 112 });
+  for (let y = 0; y < 112; y++) {
+    for (let x = 0; x < 112; x++) {
+      const v = 255 - Math.round(images[index * 784 + (y >> 2) * 28 + (x >> 2)] * 255);
+      png.data.set([v, v, v, 255], (y * 112 + x) * 4);
+    }
+  }
+  return PNG.sync.write(png);
+}
+
+let dir: string;
+let labels: Uint8Array;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sd-cli-'));
+  labels = loadMnist('test').labels;
+  await writeFile(join(dir, 'a.png'), digitPng(0));
+  await writeFile(join(dir, 'b.png'), digitPng(1));
+  await writeFile(join(dir, 'broken.png'), Buffer.from('\x89PNG\r\n\x1a\n not really a png'));
+  const blank = new PNG({ width: 40, height: 40 });
+  blank.data.fill(255);
+  await writeFile(join(dir, 'blank.png'), PNG.sync.write(blank));
+});
+
+describe('seeing-digits classify', () => {
+  it('--json: one object per file, the right digits, and a clear error for files it cannot classify', async () => {
+    const files = ['a.png', 'broken.png', 'b.png', 'blank.png'].map((f) => join(dir, f));
+    const { code, stdout, stderr } = await run('classify', ...files, '--json');
+    expect(code).toBe(1); // some files failed
+    expect(stderr).toMatch(/engine: simd/);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.file)).toEqual(files);
+    for (const [i, label] of [[0, labels[0]], [2, labels[1]]]) {
+      for (const id of ['mlp', 'cnn']) {
+        const m = lines[i].models[id];
+        expect(m.digit).toBe(label);
+        expect(m.probs).toHaveLength(10);
+        expect(m.probs.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 3);
+      }
+    }
+    expect(lines[1].error).toMatch(/png/i);
+    expect(lines[3].error).toMatch(/blank|no digit|ink/i);
+  });
+
+  it('--engine tfjs-cpu says so and agrees', async () => {
+    const { code, stdout, stderr } = await run('classify', join(dir, 'a.png'), '--model', 'cnn', '--engine', 'tfjs-cpu');
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/engine: tfjs-cpu/);
+    expect(stdout).toMatch(new RegExp(`a.png: cnn ${labels[0]} \\(`));
+  });
+
+  it('usage errors exit 2 with the usage text', async () => {
+    const r = await run('classify', join(dir, 'a.png'), '--engine', 'gpu');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--engine is auto/);
+    expect((await run('train')).stderr).toMatch(/train needs --model mlp or --model cnn/);
+    expect((await run('frobnicate')).code).toBe(2);
+  });
+});
+
+describe('seeing-digits evaluate', () => {
+  it('--json reports accuracy, per-class accuracy and the confusion matrix of a shipped model', async () => {
+    const { code, stdout } = await run('evaluate', '--model', 'mlp', '--json');
+    expect(code).toBe(0);
+    const r = JSON.parse(stdout);
+    expect(r.count).toBe(10000);
+    expect(r.accuracy).toBeGreaterThanOrEqual(0.98);
+    expect(r.perClass).toHaveLength(10);
+    expect(r.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(10000);
+  });
+
+  it('a model path that is not a model gives a clear error', async () => {
+    const { code, stderr } = await run('evaluate', '--model', dir);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/cannot read .*model.json/);
+  });
+});
