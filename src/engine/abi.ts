@@ -25,18 +25,28 @@ export interface EngineExports {
   denseBackwardParams(x: number, dy: number, dw: number, db: number, batch: number, nIn: number, nOut: number): void;
 
   // --- conv2d.ts: x [n, h, w, c], filter [kh, kw, c, co] (TensorFlow.js layout), b [co], y [n, oh, ow, co] -------
-  // padTop/padLeft and oh/ow are computed by the caller with TensorFlow's 'valid' / 'same' rules.
+  // padTop/padLeft and oh/ow are computed by the caller with TensorFlow's 'valid' / 'same' rules
+  // ('valid': oh = ceil((h − kh + 1) / s); 'same': oh = ceil(h / s), padTop = floor(max((oh − 1)·s + kh − h, 0) / 2);
+  // the bottom/right padding is whatever the output size implies). stride is 1 or 2 (any s ≥ 1 works); these
+  // rules always give 0 ≤ padTop < kh and 0 ≤ padLeft < kw, which the kernels rely on (the TS side checks).
+  // Every conv2d kernel takes `scratch`: conv2dScratchLength(same shape args) floats, 16-byte aligned, planned once
+  // per layer and shared by the three kernels (it holds a zero-padded copy of x or dy and the flipped filter).
+  // Its contents are garbage between calls; it must not overlap any input or output.
+  /** Floats of scratch the conv2d kernels need for this layer shape (it grows with n: plan for the largest batch). */
+  conv2dScratchLength(n: number, h: number, w: number, c: number, kh: number, kw: number, co: number,
+    stride: number, padTop: number, padLeft: number, oh: number, ow: number): number;
+  /** y = conv(x, f) + b. b = 0 means no bias. */
   conv2dForward(x: number, f: number, b: number, y: number,
     n: number, h: number, w: number, c: number, kh: number, kw: number, co: number,
-    stride: number, padTop: number, padLeft: number, oh: number, ow: number): void;
+    stride: number, padTop: number, padLeft: number, oh: number, ow: number, scratch: number): void;
   /** dx [n, h, w, c] from dy [n, oh, ow, co]. */
   conv2dBackwardInput(dy: number, f: number, dx: number,
     n: number, h: number, w: number, c: number, kh: number, kw: number, co: number,
-    stride: number, padTop: number, padLeft: number, oh: number, ow: number): void;
+    stride: number, padTop: number, padLeft: number, oh: number, ow: number, scratch: number): void;
   /** df [kh, kw, c, co] and db [co] (db = 0: skip) from x and dy. */
   conv2dBackwardParams(x: number, dy: number, df: number, db: number,
     n: number, h: number, w: number, c: number, kh: number, kw: number, co: number,
-    stride: number, padTop: number, padLeft: number, oh: number, ow: number): void;
+    stride: number, padTop: number, padLeft: number, oh: number, ow: number, scratch: number): void;
 
   // --- maxpool.ts: 2×2 window, stride 2, 'valid' (oh = h >> 1, ow = w >> 1) -----------------------------------
   maxPool2Forward(x: number, y: number, n: number, h: number, w: number, c: number): void;
