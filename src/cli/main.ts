@@ -10,7 +10,7 @@ const USAGE = `seeing-digits — see what small neural networks learn from handw
 Usage:
   seeing-digits train --model mlp|cnn [--epochs N] [--batch B] [--lr X] [--optimizer adam|sgd]
                       [--seed S] [--augment] [--out DIR] [--validation N]
-  seeing-digits evaluate --model mlp|cnn|PATH [--printed] [--sketches] [--json]
+  seeing-digits evaluate --model mlp|cnn|PATH [--engine E] [--printed] [--sketches] [--json]
   seeing-digits classify FILES... [--model mlp|cnn|both] [--engine E] [--json]
   seeing-digits explore --model mlp|cnn|PATH [--layer NAME] [--points N] [--top K]
 

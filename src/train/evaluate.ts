@@ -1,4 +1,5 @@
 /** Accuracy, per-class accuracy and the confusion matrix of a Network on a labelled set. */
+import type { InferenceEngine } from '../engines/types.ts';
 import type { Network } from '../model/network.ts';
 
 export interface Metrics {
@@ -23,11 +24,28 @@ export function evaluate(net: Network, images: Float32Array, labels: Uint8Array,
     const probs = net.arena.f32(net.probs.ptr, n * classes);
     for (let i = 0; i < n; i++) confusion[labels[start + i]][argmax(probs, i * classes, classes)]++;
   }
+  return metricsOf(confusion, lossSum / count);
+}
+
+/** The same metrics through any engine, one image at a time (the TensorFlow.js engines). */
+export async function evaluateEngine(engine: InferenceEngine, id: string, images: Float32Array, labels: Uint8Array): Promise<Metrics> {
+  const confusion = Array.from({ length: 10 }, () => new Array<number>(10).fill(0));
+  let lossSum = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const { probs } = await engine.predict(id, images.subarray(i * 784, (i + 1) * 784));
+    lossSum -= Math.log(Math.max(probs[labels[i]], 1e-30));
+    confusion[labels[i]][argmax(probs)]++;
+  }
+  return metricsOf(confusion, lossSum / labels.length);
+}
+
+function metricsOf(confusion: number[][], loss: number): Metrics {
+  const count = confusion.flat().reduce((a, b) => a + b, 0);
   const correct = confusion.reduce((s, row, i) => s + row[i], 0);
   return {
     count,
     accuracy: correct / count,
-    loss: lossSum / count,
+    loss,
     perClass: confusion.map((row, i) => row[i] / Math.max(1, row.reduce((a, b) => a + b, 0))),
     confusion,
   };

@@ -93,6 +93,14 @@ describe('seeing-digits evaluate', () => {
     expect(r.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(10000);
   });
 
+  it('--engine tfjs-wasm says which engine ran and gives the same accuracy as the SIMD engine', async () => {
+    const simd = JSON.parse((await run('evaluate', '--model', 'mlp', '--json')).stdout);
+    const tfjs = JSON.parse((await run('evaluate', '--model', 'mlp', '--json', '--engine', 'tfjs-wasm')).stdout);
+    expect(simd.engine).toBe('simd');
+    expect(tfjs.engine).toBe('tfjs-wasm');
+    expect(tfjs.accuracy).toBe(simd.accuracy);
+  });
+
   it('a model path that is not a model gives a clear error', async () => {
     const { code, stderr } = await run('evaluate', '--model', dir);
     expect(code).toBe(1);
