@@ -3,31 +3,16 @@
 // Conv2DBackpropFilter, so in a tfjs-wasm training step that op runs on JS anyway). Shapes: one batch-64 training
 // step of the reference CNN (3×3 same 1→8 on 28×28, pool, 8→16 on 14×14, pool), of the CNN we are likely to ship
 // (1→16, 16→32) and batch-1 inference. Only the kernel call is timed: inputs already sit in wasm memory / tensors.
-import { readFile } from 'node:fs/promises';
-import { setFlagsFromString } from 'node:v8';
-import { instantiateEngine, Arena } from '../src/engine/wasm.ts';
+import { Arena } from '../src/engine/wasm.ts';
 import { loadEngineNode } from '../src/engine/node.ts';
 import type { EngineExports } from '../src/engine/abi.ts';
 import { randomArray } from '../tests/helpers/random.ts';
 import { printTable, timeUs, fmtTime, type Row } from './report.ts';
-import { tfBackend } from './tfjs.ts';
+import { loadRelaxed, tfBackend } from './tfjs.ts';
 
 type TF = Awaited<ReturnType<typeof tfBackend>>;
 type Op = 'forward' | 'input grad' | 'filter grad' | 'pool' | 'pool grad';
 
-const RELAXED_WASM = new URL('../build/engine-relaxed.wasm', import.meta.url);
-
-/** The relaxed-SIMD build, when this V8 can run it (Node 20 needs the flag, set here before compiling). */
-async function loadRelaxed(): Promise<EngineExports | undefined> {
-  setFlagsFromString('--experimental-wasm-relaxed-simd');
-  let bytes: Uint8Array<ArrayBuffer>;
-  try {
-    bytes = new Uint8Array(await readFile(RELAXED_WASM)) as Uint8Array<ArrayBuffer>;
-  } catch {
-    return undefined;
-  }
-  return WebAssembly.validate(bytes) ? instantiateEngine(bytes) : undefined;
-}
 
 /** A 3×3 'same' stride-1 conv layer (the only kind our CNNs use), optionally followed by a 2×2 pool. */
 interface Layer {

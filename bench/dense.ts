@@ -1,27 +1,12 @@
 // Dense kernels against TensorFlow.js (wasm backend, XNNPACK, one thread): the products of one MLP layer
 // 784→128, forward and backward. Only the kernel call is timed: inputs already sit in wasm memory.
-import { readFile } from 'node:fs/promises';
-import { setFlagsFromString } from 'node:v8';
-import { instantiateEngine, Arena } from '../src/engine/wasm.ts';
+import { Arena } from '../src/engine/wasm.ts';
 import { loadEngineNode } from '../src/engine/node.ts';
 import type { EngineExports } from '../src/engine/abi.ts';
 import { randomArray } from '../tests/helpers/random.ts';
 import { printTable, timeUs, type Row } from './report.ts';
-import { tfBackend } from './tfjs.ts';
+import { loadRelaxed, tfBackend } from './tfjs.ts';
 
-const RELAXED_WASM = new URL('../build/engine-relaxed.wasm', import.meta.url);
-
-/** The relaxed-SIMD build, when this V8 can run it (Node 20 needs the flag, set here before compiling). */
-async function loadRelaxed(): Promise<EngineExports | undefined> {
-  setFlagsFromString('--experimental-wasm-relaxed-simd');
-  let bytes: Uint8Array<ArrayBuffer>;
-  try {
-    bytes = new Uint8Array(await readFile(RELAXED_WASM)) as Uint8Array<ArrayBuffer>;
-  } catch {
-    return undefined;
-  }
-  return WebAssembly.validate(bytes) ? instantiateEngine(bytes) : undefined;
-}
 
 interface Case {
   name: string;

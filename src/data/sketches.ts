@@ -4,6 +4,7 @@
  * the end-to-end tests' pointer events, and measure the models on digits that are not MNIST.
  */
 import type { RgbaImage } from '../preprocess/types.ts';
+import { mulberry32 } from '../util/random.ts';
 
 export type Point = [number, number];
 export type Stroke = Point[];
@@ -126,15 +127,4 @@ export function sketchedDigits(variants = 10, size = 280, pen = 20): { image: Rg
     for (let d = 0; d <= 9; d++) out.push({ image: renderStrokes(sketchStrokes(d, size, v), size, pen), label: d, variant: v });
   }
   return out;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

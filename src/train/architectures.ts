@@ -1,6 +1,7 @@
 /** The two shipped architectures and their seeded initialisation. */
 import { paramShapes } from '../model/shapes.ts';
 import type { Conv2DSpec, LayerParams, LoadedModel, ModelSpec } from '../model/spec.ts';
+import { mulberry32 } from '../util/random.ts';
 
 export type Architecture = 'mlp' | 'cnn';
 
@@ -63,16 +64,4 @@ export function initModel(spec: ModelSpec, seed: number): LoadedModel {
     params.set(layer.name, { kernel, bias: s.bias ? new Float32Array(s.bias[0]) : undefined });
   }
   return { spec, params };
-}
-
-/** Small, fast, seedable PRNG (mulberry32): uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

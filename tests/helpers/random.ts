@@ -1,14 +1,7 @@
+import { mulberry32 } from '../../src/util/random.ts';
+
 /** Seeded random numbers (mulberry32) so every test input is reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 /** Uniform floats in [-scale, scale). */
 export function randomArray(n: number, seed: number, scale = 1): Float32Array {
