@@ -309,6 +309,10 @@ async function importBackend(backend: TfjsBackend, wasmPath?: string): Promise<v
     if (backend === 'wasm') {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       if (wasmPath) wasm.setWasmPaths(wasmPath);
+      // NOTE: Chrome extension pages and Node have SharedArrayBuffer without cross-origin isolation, so
+      // tfjs-backend-wasm would pick its threaded build, whose thread workers cannot start there. One thread, like
+      // the SIMD engine.
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     }
   }
   // setBackend initialises the backend (compiles the wasm, makes the WebGL context) and reports failure as false.
