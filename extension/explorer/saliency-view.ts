@@ -1,0 +1,76 @@
+/**
+ * All four saliency methods for both models, side by side. The workbench's live analysis computes one method;
+ * this view asks the worker for the others on the current input (one request at a time, newest input wins).
+ */
+import { SALIENCY_METHODS, type ModelId, type SaliencyMethod } from '../../worker/api.ts';
+import { fmt, h } from '../ui/dom.ts';
+import { drawSmall, grayImage, overInput } from '../ui/heatview.ts';
+import type { Analysis } from '../ui/live.ts';
+import { isSigned, METHOD_LABELS, paintSaliency } from '../ui/saliency.ts';
+import { LatestOnly } from '../ui/scheduler.ts';
+import { MODEL_NAMES } from '../ui/theme.ts';
+import type { Workbench } from '../ui/workbench.ts';
+
+const ABOUT: Record<SaliencyMethod, string> = {
+  gradient: 'How much the score changes per pixel change (∂score/∂pixel). Shown as magnitude; noisy.',
+  'gradient-x-input': 'Gradient times the pixel: only ink can contribute. Signed.',
+  'integrated-gradients': 'Gradients averaged on the path from a black image to yours, times the input. The pixels add up to the score’s change.',
+  smoothgrad: 'Gradients averaged over noisy copies of the input: the stable part of the gradient.',
+};
+
+const IDS: ModelId[] = ['mlp', 'cnn'];
+
+export class SaliencyView {
+  private readonly cells = new Map<string, { canvas: HTMLCanvasElement; stat: HTMLElement }>();
+  private readonly job = new LatestOnly(() => this.compute());
+  private pending: Analysis | null = null;
+
+  constructor(private readonly wb: Workbench, host: HTMLElement) {
+    const grid = h('div', { class: 'sal-grid' });
+    for (const m of SALIENCY_METHODS) {
+      const figs = IDS.map((id) => {
+        const canvas = h('canvas', { class: 'px', width: 28, height: 28, 'data-testid': `saliency-${m}-${id}` });
+        const stat = h('div', { class: 'stat' });
+        this.cells.set(`${m}/${id}`, { canvas, stat });
+        return h('figure', { class: `thumb ${id}` }, canvas, h('figcaption', {}, MODEL_NAMES[id]), stat);
+      });
+      grid.append(h('div', { class: 'card pane method' }, h('b', {}, METHOD_LABELS[m]), h('span', {}, ABOUT[m]), h('div', { class: 'pair' }, ...figs)));
+    }
+    host.append(grid);
+  }
+
+  update(a: Analysis | null): void {
+    this.pending = a;
+    if (!a) {
+      for (const { canvas, stat } of this.cells.values()) {
+        drawSmall(canvas, grayImage(new Float32Array(784)));
+        stat.textContent = '';
+      }
+      return;
+    }
+    this.job.request();
+  }
+
+  private async compute(): Promise<void> {
+    const a = this.pending;
+    if (!a) return;
+    const api = await this.wb.api();
+    const input = a.result.input;
+    for (const method of SALIENCY_METHODS) {
+      const r = await api.analyze(
+        { kind: 'mnist', pixels: input },
+        { saliency: { method, target: this.wb.target ?? undefined, steps: this.wb.settings.saliency.steps } },
+      );
+      if (!r.ok || this.pending !== a) return;
+      for (const m of r.models) {
+        const cell = this.cells.get(`${method}/${m.id}`);
+        if (!cell || !m.saliency) continue;
+        drawSmall(cell.canvas, overInput(input, paintSaliency(m.saliency.map, 28, 28, isSigned(method))));
+        let sum = 0;
+        for (const v of m.saliency.map) sum += v;
+        // Completeness (IG): the attributions add up to logit(x) − logit(black image).
+        cell.stat.textContent = isSigned(method) ? `for ${m.saliency.target} · Σ ${fmt(sum)} · logit ${fmt(m.logits[m.saliency.target])}` : `for ${m.saliency.target}`;
+      }
+    }
+  }
+}

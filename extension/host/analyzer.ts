@@ -1,0 +1,62 @@
+/**
+ * Runs the worker and reads images with the extension's own rights. Lives where a Worker can be created: the
+ * offscreen document in Chrome, the background page in Firefox. One worker, started on first use and kept; it
+ * follows the engine and saliency method the user chose (AnalyzePrefs, read from settings by the background).
+ */
+import type { AnalyzeOptions, EngineChoice } from '../../worker/api.ts';
+import type { SeeingDigitsClient } from '../../worker/client.ts';
+import type { RgbaImage } from '../../src/preprocess/types.ts';
+import type { AnalyzeOutcome, AnalyzePrefs, ImageSource } from '../messages.ts';
+import { decodePixels } from '../messages.ts';
+import { fetchImage, ImageReadError } from '../shared/image.ts';
+import { describe, errorOutcome, toOutcome } from '../shared/outcome.ts';
+import { spawnClient, startEngine } from '../ui/engine.ts';
+
+let client: Promise<{ client: SeeingDigitsClient; engine: EngineChoice }> | null = null;
+
+/** The worker client, started once (the client itself restarts a crashed worker), on the engine `choice`. */
+async function engineFor(choice: EngineChoice): Promise<SeeingDigitsClient> {
+  client ??= (async () => {
+    const c = spawnClient();
+    await startEngine(c, choice);
+    return { client: c, engine: choice };
+  })().catch((e: unknown) => {
+    client = null; // let the next click try again
+    throw e;
+  });
+  const current = await client;
+  if (current.engine !== choice) {
+    await current.client.init({ engine: choice }); // the user picked another engine in the popup
+    current.engine = choice;
+  }
+  return current.client;
+}
+
+/** What the panel shows: both models, and where each looked. */
+const panelAnalysis = (prefs: AnalyzePrefs): AnalyzeOptions => ({ models: ['mlp', 'cnn'], saliency: prefs.saliency });
+
+async function readSource(source: ImageSource): Promise<RgbaImage> {
+  if (source.kind === 'pixels') {
+    const { width, height, data } = source.image;
+    return { width, height, data: decodePixels(data) };
+  }
+  return fetchImage(source.url);
+}
+
+/** Reads the image (a fetch here has the extension's host permissions) and analyses it with both models. */
+export async function analyzeSource(source: ImageSource, prefs: AnalyzePrefs): Promise<AnalyzeOutcome> {
+  let image: RgbaImage;
+  try {
+    image = await readSource(source);
+  } catch (e) {
+    if (e instanceof ImageReadError) return errorOutcome('unreadable', `Cannot read this image: ${e.message}.`);
+    // fetch rejects with a TypeError for network and CORS failures alike
+    return errorOutcome('cross-origin', `Cannot read this image: ${describe(e)}.`);
+  }
+  try {
+    const api = await engineFor(prefs.engine);
+    return toOutcome(await api.analyze({ kind: 'image', image }, panelAnalysis(prefs)));
+  } catch (e) {
+    return errorOutcome('engine', `The models could not run: ${describe(e)}`);
+  }
+}

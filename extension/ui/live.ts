@@ -1,0 +1,60 @@
+/**
+ * Live analysis while drawing: at most one analysis in flight, one per frame, always of the newest sketch
+ * (LatestOnly). The sketch is rasterised and preprocessed here (preprocessGray, the fast path made for this pad),
+ * so the worker only runs the models; the ink's box tells where the 28×28 input lies on the pad.
+ */
+import type { AnalyzeOptions, AnalyzeResult, SeeingDigitsApi } from '../../worker/api.ts';
+import { preprocessGray } from '../../src/preprocess/mnist.ts';
+import type { SketchPad } from './pad.ts';
+import { inputRectInSource, type Box } from './saliency.ts';
+import { LatestOnly } from './scheduler.ts';
+
+/** Raster side for preprocessing: the digit becomes 20×20, so ~100 px of ink is plenty. */
+export const RASTER = 140;
+
+export interface Analysis {
+  result: Extract<AnalyzeResult, { ok: true }>;
+  /** Where the 28×28 input grid lies on the pad, in pad units (0..1); null if unknown. */
+  inputRect: Box | null;
+  /** From the start of this analysis (raster + preprocess + worker + transfer), ms. */
+  roundTrip: number;
+}
+
+export interface LiveHandlers {
+  api(): Promise<SeeingDigitsApi>;
+  options(): AnalyzeOptions;
+  onResult(a: Analysis): void;
+  /** Nothing to analyse: empty pad, or ink too small / faint to be a digit (message says which). */
+  onBlank(message?: string): void;
+  onError(e: unknown): void;
+}
+
+export class LiveAnalysis {
+  private readonly scheduler = new LatestOnly(() => this.run());
+
+  constructor(private readonly pad: SketchPad, private readonly h: LiveHandlers) {}
+
+  /** `now`: skip the wait for the next frame (stroke ended, undo, clear). */
+  request(now = false): void {
+    this.scheduler.request(now);
+  }
+
+  private async run(): Promise<void> {
+    const t0 = performance.now();
+    if (this.pad.sketch.isEmpty) return this.h.onBlank();
+    const pre = preprocessGray(this.pad.raster(RASTER), RASTER, RASTER, { polarity: 'light-on-dark' });
+    if (!pre.ok) return this.h.onBlank(pre.reason === 'blank' ? undefined : pre.message);
+    try {
+      const api = await this.h.api();
+      const result = await api.analyze({ kind: 'mnist', pixels: pre.pixels }, this.h.options());
+      // Cleared while this ran: the follow-up run shows the blank state; don't flash an old result first.
+      if (this.pad.sketch.isEmpty) return;
+      if (!result.ok) return this.h.onBlank(result.message);
+      const rect = inputRectInSource(result.input, pre.bbox);
+      const inputRect = rect && { x: rect.x / RASTER, y: rect.y / RASTER, width: rect.width / RASTER, height: rect.height / RASTER };
+      this.h.onResult({ result, inputRect, roundTrip: performance.now() - t0 });
+    } catch (e) {
+      this.h.onError(e);
+    }
+  }
+}

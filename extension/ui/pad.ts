@@ -1,0 +1,134 @@
+/**
+ * The drawing pad: Pointer Events (mouse, touch, pen alike) with pointer capture, so a stroke continues outside
+ * the canvas, and coalesced events, so fast strokes keep every sample the hardware delivered between frames.
+ * One pointer at a time (a resting palm or second finger does not start a second stroke).
+ */
+import { drawStrokes, Sketch, type Point, type Stroke } from './stroke.ts';
+
+export type PadChange = 'draw' | 'end' | 'undo' | 'clear' | 'load';
+
+export interface PadOptions {
+  /** Ink width as a fraction of the pad. */
+  ink: () => number;
+  onChange: (why: PadChange) => void;
+}
+
+export class SketchPad {
+  readonly sketch = new Sketch();
+  private pointerId: number | null = null;
+  private rect: DOMRect | null = null;
+  private framePending = false;
+  private inkColor = '#111';
+  private rasterCanvas: OffscreenCanvas | null = null;
+
+  constructor(readonly canvas: HTMLCanvasElement, private readonly opts: PadOptions) {
+    canvas.style.touchAction = 'none';
+    canvas.addEventListener('pointerdown', (e) => this.down(e));
+    canvas.addEventListener('pointermove', (e) => this.move(e));
+    canvas.addEventListener('pointerup', (e) => this.up(e, false));
+    canvas.addEventListener('pointercancel', (e) => this.up(e, true));
+    canvas.addEventListener('lostpointercapture', (e) => this.up(e, false));
+    new ResizeObserver(() => this.resize()).observe(canvas);
+    this.resize();
+  }
+
+  /** Reads the ink colour from the canvas' CSS (`color`), e.g. after a theme change. */
+  restyle(): void {
+    this.inkColor = getComputedStyle(this.canvas).color || '#111';
+    this.redraw();
+  }
+
+  load(strokes: Stroke[]): void {
+    this.sketch.clear();
+    for (const s of strokes) {
+      this.sketch.begin(s[0]);
+      this.sketch.extend(s.slice(1));
+      this.sketch.end();
+    }
+    this.changed('load');
+  }
+
+  undo(): void {
+    if (this.sketch.undo()) {
+      this.pointerId = null;
+      this.changed('undo');
+    }
+  }
+
+  clear(): void {
+    this.sketch.clear();
+    this.pointerId = null;
+    this.changed('clear');
+  }
+
+  /** The sketch rasterised for the models: `size`×`size` gray in [0, 1], light ink on black. */
+  raster(size: number): Float32Array {
+    if (!this.rasterCanvas || this.rasterCanvas.width !== size) this.rasterCanvas = new OffscreenCanvas(size, size);
+    const ctx = this.rasterCanvas.getContext('2d', { willReadFrequently: true })!;
+    ctx.fillStyle = '#000';
+    ctx.fillRect(0, 0, size, size);
+    drawStrokes(ctx, this.sketch.strokes, size, this.opts.ink(), '#fff');
+    const rgba = ctx.getImageData(0, 0, size, size).data;
+    const gray = new Float32Array(size * size);
+    for (let i = 0; i < gray.length; i++) gray[i] = rgba[i * 4] / 255;
+    return gray;
+  }
+
+  /** Redraws at the next frame (several changes in one frame draw once). */
+  redraw(): void {
+    if (this.framePending) return;
+    this.framePending = true;
+    requestAnimationFrame(() => {
+      this.framePending = false;
+      const ctx = this.canvas.getContext('2d')!;
+      ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+      drawStrokes(ctx, this.sketch.strokes, this.canvas.width, this.opts.ink(), this.inkColor);
+    });
+  }
+
+  private resize(): void {
+    const dpr = globalThis.devicePixelRatio || 1;
+    const side = Math.round(this.canvas.clientWidth * dpr);
+    if (side > 0 && side !== this.canvas.width) {
+      this.canvas.width = side;
+      this.canvas.height = side;
+      this.redraw();
+    }
+  }
+
+  private changed(why: PadChange): void {
+    this.redraw();
+    this.opts.onChange(why);
+  }
+
+  private point(e: PointerEvent): Point {
+    const r = (this.rect ??= this.canvas.getBoundingClientRect());
+    return { x: (e.clientX - r.left) / r.width, y: (e.clientY - r.top) / r.height };
+  }
+
+  private down(e: PointerEvent): void {
+    if (this.pointerId !== null || (e.pointerType === 'mouse' && e.button !== 0)) return;
+    e.preventDefault();
+    this.pointerId = e.pointerId;
+    this.canvas.setPointerCapture(e.pointerId);
+    this.rect = this.canvas.getBoundingClientRect();
+    this.sketch.begin(this.point(e));
+    this.changed('draw');
+  }
+
+  private move(e: PointerEvent): void {
+    if (e.pointerId !== this.pointerId || !this.sketch.drawing) return;
+    const events = e.getCoalescedEvents?.() ?? [];
+    if (this.sketch.extend((events.length ? events : [e]).map((ev) => this.point(ev)))) this.changed('draw');
+  }
+
+  private up(e: PointerEvent, cancelled: boolean): void {
+    if (e.pointerId !== this.pointerId) return;
+    this.pointerId = null;
+    this.rect = null;
+    if (!this.sketch.drawing) return;
+    if (cancelled) this.sketch.cancel();
+    else this.sketch.end();
+    this.changed('end');
+  }
+}
