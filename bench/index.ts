@@ -4,6 +4,7 @@ import { benchConv } from './conv.ts';
 import { benchTrain } from './train.ts';
 import { benchWorker } from './worker.ts';
 import { benchPreprocess } from './preprocess.ts';
+import { benchPopup } from './popup.ts';
 
 const only = process.argv[2];
 const all: [string, () => Promise<void>][] = [
@@ -12,6 +13,7 @@ const all: [string, () => Promise<void>][] = [
   ['train', benchTrain],
   ['worker', benchWorker],
   ['preprocess', benchPreprocess],
+  ['popup', benchPopup],
 ];
 console.log(`# Seeing Digits benchmarks (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, one thread)`);
 for (const [name, run] of all) if (!only || only === name) await run();

@@ -12,7 +12,7 @@ import { tfBackend } from './tfjs.ts';
 
 const BATCH = 64;
 const EPOCH = 60000;
-const BATCHES_PER_EPOCH = EPOCH / BATCH;
+const BATCHES_PER_EPOCH = Math.floor(EPOCH / BATCH);
 
 interface Result {
   model: string;

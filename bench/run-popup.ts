@@ -1,0 +1,4 @@
+import { benchPopup } from './popup.ts';
+
+await benchPopup();
+process.exit(0);
