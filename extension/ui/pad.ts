@@ -96,6 +96,9 @@ export class SketchPad {
     }
   }
 
+  /** When the last stroke ended: the pointerup's own timestamp (the performance.now() clock), not the handler's. */
+  endedAt = 0;
+
   private changed(why: PadChange): void {
     this.redraw();
     this.opts.onChange(why);
@@ -124,6 +127,7 @@ export class SketchPad {
 
   private up(e: PointerEvent, cancelled: boolean): void {
     if (e.pointerId !== this.pointerId) return;
+    this.endedAt = e.timeStamp;
     this.pointerId = null;
     this.rect = null;
     if (!this.sketch.drawing) return;

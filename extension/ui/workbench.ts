@@ -193,7 +193,8 @@ export class Workbench {
 
   private padChanged(why: PadChange): void {
     if (why === 'clear') this.target = null;
-    if (why !== 'draw') this.inputAt = performance.now();
+    // Latency counts from the input event itself: a stroke's end from its pointerup's timestamp.
+    if (why !== 'draw') this.inputAt = why === 'end' && this.pad.endedAt ? this.pad.endedAt : performance.now();
     this.q('undo').toggleAttribute('disabled', this.pad.sketch.isEmpty);
     this.q('clear').toggleAttribute('disabled', this.pad.sketch.isEmpty);
     if (this.pad.sketch.isEmpty) this.renderBlank();
