@@ -3,7 +3,7 @@
  * Chromium over CDP, Firefox ESR over WebDriver BiDi. A native context menu cannot be clicked headless, so tests
  * call the background's `handleImageClick` with what the menu would pass.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -11,8 +11,6 @@ import { randomUUID } from 'node:crypto';
 import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
 import { FIREFOX_ID } from '../../extension/manifest.ts';
 import type { AnalyzeOutcome } from '../../extension/messages.ts';
-import { architecture, initModel } from '../../src/train/architectures.ts';
-import { saveModelToDir } from '../../src/model/format-node.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const DIST = join(ROOT, 'dist');
@@ -53,18 +51,11 @@ export function builtModels(target: 'chrome' | 'firefox'): string[] {
   return JSON.parse(readFileSync(index, 'utf8')) as string[];
 }
 
-/**
- * The extension folder to load: dist/<target> when it ships both trained models; before training, a copy with
- * untrained (seeded, randomly initialised) models of the real architectures, so the plumbing is still tested.
- */
-async function extensionDir(target: 'chrome' | 'firefox', profile: string): Promise<string> {
-  const dist = join(DIST, target);
-  if (builtModels(target).length === 2) return dist;
-  const dir = join(profile, 'extension');
-  cpSync(dist, dir, { recursive: true });
-  for (const id of ['mlp', 'cnn'] as const) await saveModelToDir(join(dir, 'models', id), initModel(architecture(id), 1));
-  writeFileSync(join(dir, 'models/index.json'), JSON.stringify(['mlp', 'cnn']));
-  return dir;
+/** The built extension to load, dist/<target>, which must ship both trained models (the tests read real digits). */
+function extensionDir(target: 'chrome' | 'firefox'): string {
+  const models = builtModels(target);
+  if (models.join() !== 'mlp,cnn') throw new Error(`dist/${target} ships models [${models}], not mlp and cnn: run \`npm run build\``);
+  return join(DIST, target);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -80,7 +71,7 @@ export async function chromium(): Promise<Session> {
     userDataDir: profile,
     args: CHROMIUM_FLAGS,
   });
-  const id = await browser.installExtension(await extensionDir('chrome', profile));
+  const id = await browser.installExtension(extensionDir('chrome'));
   const target = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${id}/`));
   const sw = (await target.worker()) as WebWorker;
   const cdp = await browser.target().createCDPSession();
@@ -150,7 +141,7 @@ export async function firefox(): Promise<Session> {
     },
     env: { ...process.env, MOZ_REMOTE_SETTINGS_DEVTOOLS: '1' },
   });
-  await browser.installExtension(await extensionDir('firefox', profile));
+  await browser.installExtension(extensionDir('firefox'));
   const base = `moz-extension://${uuid}/`;
 
   async function extensionPage(path: string): Promise<Page> {

@@ -1,8 +1,7 @@
 /**
  * The popup and the explorer in Chromium and Firefox ESR, driven with real pointer strokes (puppeteer's mouse:
  * pointerdown/move/up through the browser's input pipeline, so pointer capture and coalesced events are exercised).
- * With trained models in dist/ the drawn digits must be read correctly; before training (random models from
- * browsers.ts) any digit will do, but everything must still be drawn. Screenshots go to artifacts/.
+ * The drawn digits must be read correctly by the shipped models. Screenshots go to artifacts/.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -91,15 +90,13 @@ for (const [name, launch, target] of [
   ['firefox', firefox, 'firefox'],
 ] as const) {
   describe(`popup and explorer in ${name}`, () => {
-    // The shipped models must be in the build: every digit below must be read right, not just "some digit".
-    const trained = builtModels(target).length === 2;
     let session: Session;
     let page: Page;
     const shot = async (p: Page, what: string) => {
       mkdirSync(ARTIFACTS, { recursive: true });
       await p.screenshot({ path: join(ARTIFACTS, `${name}-${what}.png`) });
     };
-    const expectDigit = (got: string, label: number) => (trained ? expect(got).toBe(String(label)) : expect(got).toMatch(/^\d$/));
+    const expectDigit = (got: string, label: number) => expect(got).toBe(String(label));
 
     beforeAll(async () => {
       expect(builtModels(target), 'the trained models in dist/').toEqual(['mlp', 'cnn']);
@@ -233,7 +230,7 @@ for (const [name, launch, target] of [
       const [a, b] = [inkSummary(input), inkSummary(await inputPixels(page))];
       expect(Math.abs(a.ink - b.ink) / a.ink).toBeLessThan(0.02);
       expect(Math.abs(a.width - b.width) + Math.abs(a.height - b.height)).toBeLessThanOrEqual(1);
-      if (trained) expect(await text(page, 'prediction-cnn')).toBe(digit);
+      expect(await text(page, 'prediction-cnn')).toBe(digit);
       expect(await page.$eval('[data-testid="saliency-method"]', (s) => (s as HTMLSelectElement).value)).toBe('smoothgrad');
       await page.select('[data-testid="saliency-method"]', 'gradient-x-input');
     });
