@@ -49,7 +49,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     notTTYSchedule: 10_000,
   });
   console.log(
-    `training ${model} on ${data.train.count - opts.validation} images (${opts.validation} held out), ` +
+    `training ${model} on the simd engine (WebAssembly SIMD kernels, forward and backward) with ${data.train.count - opts.validation} images (${opts.validation} held out), ` +
       `${opts.epochs} epochs, batch ${opts.batch}, ${opts.optimizer} lr ${opts.lr}, seed ${opts.seed}` +
       `${opts.augment ? ', augmented' : ''} → ${opts.out}`,
   );
