@@ -26,6 +26,7 @@ import { layerShapes } from '../src/model/shapes.ts';
 import type { LoadedModel } from '../src/model/spec.ts';
 import { preprocess } from '../src/preprocess/mnist.ts';
 import { saliency } from '../src/interpret/saliency.ts';
+import { argmax } from '../src/util/array.ts';
 
 /** Test-only misbehaviour, so the client's crash and timeout handling can be tested against a real worker. */
 export interface Faults {
@@ -166,8 +167,6 @@ async function runModel(
   }
   return result;
 }
-
-const argmax = (a: Float32Array) => a.reduce((best, v, i) => (v > a[best] ? i : best), 0);
 
 function summaries(models: Map<ModelId, LoadedModel>): ModelSummary[] {
   return [...models].map(([id, { spec, params }]) => {

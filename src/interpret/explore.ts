@@ -4,7 +4,7 @@
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import type { Network } from '../model/network.ts';
-import { argmax } from '../train/evaluate.ts';
+import { argmax } from '../util/array.ts';
 
 export interface ExploreOptions {
   /** Layer to project (default: the last Dense layer before the output). */

@@ -1,6 +1,7 @@
 /** Accuracy, per-class accuracy and the confusion matrix of a Network on a labelled set. */
 import type { InferenceEngine } from '../engines/types.ts';
 import type { Network } from '../model/network.ts';
+import { argmax } from '../util/array.ts';
 
 export interface Metrics {
   count: number;
@@ -49,10 +50,4 @@ function metricsOf(confusion: number[][], loss: number): Metrics {
     perClass: confusion.map((row, i) => row[i] / Math.max(1, row.reduce((a, b) => a + b, 0))),
     confusion,
   };
-}
-
-export function argmax(a: ArrayLike<number>, offset = 0, len = a.length - offset): number {
-  let best = 0;
-  for (let i = 1; i < len; i++) if (a[offset + i] > a[offset + best]) best = i;
-  return best;
 }

@@ -13,7 +13,8 @@ import { loadModelFromDir, saveModelToDir } from '../model/format-node.ts';
 import { Network } from '../model/network.ts';
 import { architecture, initModel, type Architecture } from './architectures.ts';
 import { mulberry32 } from '../util/random.ts';
-import { argmax, evaluate, type Metrics } from './evaluate.ts';
+import { evaluate, type Metrics } from './evaluate.ts';
+import { argmax } from '../util/array.ts';
 import { Optimizer, type OptimizerName, type OptimizerState } from './optimizer.ts';
 import { createAugmenter } from './augment.ts';
 
