@@ -32,17 +32,24 @@ function launchChromium(url: string, stop: () => Promise<void>): void {
     `--disable-extensions-except=${EXT}`,
     '--no-first-run',
     '--no-default-browser-check',
+    // Quiet: no update checks, component downloads or sync at start (closed networks get flooded otherwise).
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
     url,
   ];
   if (process.getuid?.() === 0) args.unshift('--no-sandbox'); // Chromium refuses to run as root with its sandbox
   const child = spawn(CHROMIUM, args, { stdio: 'ignore' });
-  child.on('exit', () => void stop().then(() => process.exit(0)));
-  console.log(`Chromium is open with the extension loaded (profile: ${profile}).`);
-  console.log('Right-click a digit on the demo page and choose "Classify digit with Seeing Digits".');
+  child.on('error', (e) => explain(url, `Cannot start ${CHROMIUM} (${e.message}): set CHROMIUM to a Chromium or Chrome binary.`));
+  child.on('spawn', () => {
+    console.log(`Chromium is open with the extension loaded (profile: ${profile}).`);
+    console.log('Right-click a digit on the demo page and choose "Classify digit with Seeing Digits".');
+    child.on('exit', () => void stop().then(() => process.exit(0)));
+  });
 }
 
-function explain(url: string): void {
-  console.log(`No display here ($DISPLAY is not set), so no browser window.
+function explain(url: string, why: string): void {
+  console.log(`${why}
 
 Load the extension yourself:
   Chrome/Chromium: chrome://extensions → Developer mode → Load unpacked → ${EXT}
@@ -63,7 +70,7 @@ async function main(): Promise<void> {
   const url = `${site.origin}/`;
   console.log(`Demo page: ${url}   (images from another site: ${other.origin})`);
   if (process.env.DISPLAY || process.env.WAYLAND_DISPLAY) launchChromium(url, stop);
-  else explain(url);
+  else explain(url, 'No display here ($DISPLAY is not set), so no browser window.');
   console.log('Serving until Ctrl-C.');
 }
 
