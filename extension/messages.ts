@@ -36,7 +36,7 @@ export interface PanelResult {
   ms: number;
 }
 
-export const ERROR_KINDS = ['blank', 'too-large', 'invalid', 'unreadable', 'cross-origin', 'engine'] as const;
+export const ERROR_KINDS = ['blank', 'several-digits', 'too-large', 'invalid', 'unreadable', 'cross-origin', 'engine'] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 export interface PanelError {

@@ -20,13 +20,12 @@ export interface DemoDigit {
   index: number;
 }
 
-/** `image` (28×28 in [0, 1], ink bright) enlarged `scale`× with bilinear filtering, ink dark on paper. */
-export function renderDigit(image: Float32Array, scale: number): PNG {
-  const size = SIDE * scale;
-  const png = new PNG({ width: size, height: size });
-  const at = (x: number, y: number) => image[Math.min(SIDE - 1, Math.max(0, y)) * SIDE + Math.min(SIDE - 1, Math.max(0, x))];
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
+/** `image` (w×h, 28×28 by default, in [0, 1], ink bright) enlarged `scale`× with bilinear filtering, ink dark on paper. */
+export function renderDigit(image: Float32Array, scale: number, w = SIDE, h = SIDE): PNG {
+  const png = new PNG({ width: w * scale, height: h * scale });
+  const at = (x: number, y: number) => image[Math.min(h - 1, Math.max(0, y)) * w + Math.min(w - 1, Math.max(0, x))];
+  for (let y = 0; y < h * scale; y++) {
+    for (let x = 0; x < w * scale; x++) {
       // sample the 28×28 grid at the output pixel's centre
       const sx = (x + 0.5) / scale - 0.5;
       const sy = (y + 0.5) / scale - 0.5;
@@ -37,7 +36,7 @@ export function renderDigit(image: Float32Array, scale: number): PNG {
       const top = at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx;
       const bottom = at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx;
       const v = top * (1 - fy) + bottom * fy;
-      const o = (y * size + x) * 4;
+      const o = (y * w * scale + x) * 4;
       for (let c = 0; c < 3; c++) png.data[o + c] = Math.round(PAPER[c] + (INK[c] - PAPER[c]) * v);
       png.data[o + 3] = 255;
     }
@@ -80,6 +79,19 @@ function cross(): Buffer {
 
 const png = (p: PNG) => PNG.sync.write(p);
 
+/** Two 28×28 digits in one row, the second's frame starting 24 px after the first's: a "42" as a page might show. */
+function row(a: Float32Array, b: Float32Array): Float32Array {
+  const w = SIDE + 24;
+  const out = new Float32Array(w * SIDE);
+  for (let y = 0; y < SIDE; y++) {
+    for (let x = 0; x < SIDE; x++) {
+      out[y * w + x] = Math.max(out[y * w + x], a[y * SIDE + x]);
+      out[y * w + x + 24] = Math.max(out[y * w + x + 24], b[y * SIDE + x]);
+    }
+  }
+  return out;
+}
+
 /** Writes the images into `dir` and returns what the page and the tests need to know. */
 export function writeDemoAssets(dir: string) {
   mkdirSync(join(dir, 'digits'), { recursive: true });
@@ -102,6 +114,7 @@ export function writeDemoAssets(dir: string) {
   writeFileSync(join(dir, 'digits/blank.png'), png(blank(168)));
   writeFileSync(join(dir, `digits/${SVG_DIGIT.file}`), SVG_TEXT);
   writeFileSync(join(dir, 'digits/cross.png'), cross());
+  writeFileSync(join(dir, 'digits/forty-two.png'), png(renderDigit(row(image(digits[4].index), image(digits[2].index)), 4, SIDE + 24)));
   const manifest = {
     digits,
     dataUrl: { label: 7, index: second },
@@ -109,6 +122,7 @@ export function writeDemoAssets(dir: string) {
     svg: { file: `digits/${SVG_DIGIT.file}`, label: SVG_DIGIT.label },
     blank: { file: 'digits/blank.png' },
     notDigit: { file: 'digits/cross.png' },
+    several: { file: 'digits/forty-two.png' },
   };
   writeFileSync(join(dir, 'digits.json'), JSON.stringify(manifest, null, 2));
   const template = readFileSync(new URL('../extension/demo/index.html', import.meta.url), 'utf8');

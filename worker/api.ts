@@ -77,7 +77,7 @@ export type AnalyzeResult =
       /** Time spent in the worker. */
       ms: number;
     }
-  | { ok: false; reason: 'blank' | 'too-large' | 'invalid'; message: string };
+  | { ok: false; reason: 'blank' | 'several-digits' | 'too-large' | 'invalid'; message: string };
 
 export interface LayerSummary {
   name: string;

@@ -10,6 +10,7 @@ import { assess, confidence, LOW_CONFIDENCE, pct } from './verdict.ts';
 
 const ERROR_TITLES: Record<PanelError['kind'], string> = {
   blank: 'No digit found',
+  'several-digits': 'More than one digit',
   'too-large': 'Image too large',
   invalid: 'Not a usable image',
   unreadable: "Can't read this image",
@@ -89,7 +90,7 @@ export function errorView(e: PanelError, onAllow: (origin: string) => void): Nod
   const box = el(
     'div',
     // Blank images and missing access are situations, not failures: neutral colours.
-    { class: e.kind === 'blank' || e.kind === 'cross-origin' ? 'error info' : 'error', role: 'alert', 'data-testid': 'panel-error' },
+    { class: e.kind === 'blank' || e.kind === 'several-digits' || e.kind === 'cross-origin' ? 'error info' : 'error', role: 'alert', 'data-testid': 'panel-error' },
     el('strong', {}, ERROR_TITLES[e.kind]),
     el('p', { 'data-testid': 'panel-error-message' }, e.message),
   );

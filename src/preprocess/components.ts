@@ -28,6 +28,15 @@ export interface InkRegion {
   y1: number;
   /** Kept pixels (strong or not). */
   count: number;
+  /** Bounding box of each kept component. */
+  parts: Box[];
+}
+
+export interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
 }
 
 /** Union-find root with path halving. */
@@ -131,17 +140,39 @@ export function findInk(dist: Float32Array, w: number, h: number, t: InkThreshol
   let best = 0;
   for (let l = 1; l < used; l++) if (parent[l] === l && strong[l] > best) best = strong[l];
   const need = Math.max(t.minStrong, t.relStrong * best);
-  const region = { x0: w, y0: h, x1: 0, y1: 0, count: 0 };
+  const region: InkRegion = { x0: w, y0: h, x1: 0, y1: 0, count: 0, parts: [] };
   keep[0] = 0;
   for (let l = 1; l < used; l++) {
     const r = parent[l];
     keep[l] = strong[r] >= need ? 1 : 0;
     if (r !== l || keep[l] === 0) continue;
     region.count += count[l];
+    region.parts.push({ x0: bx0[l], y0: by0[l], x1: bx1[l], y1: by1[l] });
     region.x0 = Math.min(region.x0, bx0[l]);
     region.x1 = Math.max(region.x1, bx1[l]);
     region.y0 = Math.min(region.y0, by0[l]);
     region.y1 = Math.max(region.y1, by1[l]);
   }
   return region.count === 0 ? null : region;
+}
+
+/**
+ * How many digits stand side by side: the kept components grouped into columns (components whose x ranges overlap,
+ * or are closer than a tenth of the ink's height, belong together); a column counts as a digit when it is at least
+ * 60 % as tall as all the ink. A digit drawn in several strokes (a 4's bar short of its stem, a 5's loose top bar)
+ * stays one column; "42" makes two.
+ */
+export function sideBySide(ink: InkRegion): number {
+  const height = ink.y1 - ink.y0;
+  const near = 0.1 * height;
+  const columns: Box[] = [];
+  for (const p of [...ink.parts].sort((a, b) => a.x0 - b.x0)) {
+    const last = columns[columns.length - 1];
+    if (last && p.x0 < last.x1 + near) {
+      last.x1 = Math.max(last.x1, p.x1);
+      last.y0 = Math.min(last.y0, p.y0);
+      last.y1 = Math.max(last.y1, p.y1);
+    } else columns.push({ ...p });
+  }
+  return columns.filter((c) => c.y1 - c.y0 >= 0.6 * height).length;
 }

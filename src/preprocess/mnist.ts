@@ -13,10 +13,10 @@
  *     so its ink reads as saturated as MNIST's (centreInto): a hair-thin pen stroke shrunk 50× would otherwise be
  *     too faint for the models.
  * Blank: no contrast, nothing above the noise, only specks (every component has fewer than max(4, 0.005% of the
- * pixels) strong pixels), or a dot under 3 px.
+ * pixels) strong pixels), or a dot under 3 px. Several digits side by side are refused too (sideBySide()).
  */
 import type { Polarity, Preprocessed, RgbaImage } from './types.ts';
-import { findInk, type InkRegion } from './components.ts';
+import { findInk, sideBySide, type InkRegion } from './components.ts';
 import { areaResample, BOX, centreInto, enlargeBilinear, SIDE } from './resample.ts';
 import { UP_SIDE, workspace, type Workspace } from './workspace.ts';
 
@@ -283,6 +283,11 @@ function finish(sig: Signal, ws: Workspace, opts: PreprocessOptions): Preprocess
   if (!ink) return fail('blank', 'the image is blank: only specks or noise, no strokes');
   if (Math.max(ink.x1 - ink.x0, ink.y1 - ink.y0) < MIN_SPAN) {
     return fail('blank', `the image is nearly blank: the only mark spans under ${MIN_SPAN} pixels`);
+  }
+  // Several digits in a row ("42") would be squeezed into one 20 px box and read as nonsense, confidently.
+  const digits = sideBySide(ink);
+  if (digits > 1) {
+    return fail('several-digits', `the image seems to hold ${digits} digits side by side; Seeing Digits reads one digit at a time, so crop or draw just one`);
   }
   const level = cropInk(sig, ws, ink, high);
   const { bw, bh } = resampleInk(ws, ink, 1 / level.level);

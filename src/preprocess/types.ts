@@ -19,4 +19,4 @@ export type Preprocessed =
       /** Fraction of the source's pixels that are ink. */
       inkFraction: number;
     }
-  | { ok: false; reason: 'blank' | 'too-large' | 'invalid'; message: string };
+  | { ok: false; reason: 'blank' | 'several-digits' | 'too-large' | 'invalid'; message: string };

@@ -100,6 +100,15 @@ export function extensionSuite(launch: () => Promise<Session>, target: 'chrome' 
     await shot(page, 'blank');
   });
 
+  it('says an image of several digits holds more than one, instead of reading it as one', async () => {
+    const view = await classify(url(demo.several.file));
+    expect(view.state).toBe('error');
+    expect(view.error).toMatch(/More than one digit/);
+    expect(view.error).toMatch(/2 digits side by side/);
+    await page.$eval('#several', (img) => img.scrollIntoView({ block: 'center' }));
+    await shot(page, 'several-digits');
+  });
+
   it('flags a doubtful answer exactly when a model is unsure or the models disagree', async () => {
     const outcome = await session.click(page, url(demo.notDigit.file));
     const { view } = await settledPanel(page);

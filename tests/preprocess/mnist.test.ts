@@ -322,3 +322,70 @@ describe('preprocessGray: the popup fast path', () => {
     expect(auto.bbox.y + auto.bbox.height).toBe(270);
   });
 });
+
+describe('several digits side by side', () => {
+  /** MNIST test digits a and b in one row, b's 28-px frame starting `offset` px after a's (ink is ~20 px wide). */
+  function pair(a: number, b: number, offset: number): Float32Array {
+    const W = 28 + offset;
+    const out = new Float32Array(W * 28);
+    const [da, db] = [digit(a), digit(b)];
+    for (let y = 0; y < 28; y++) {
+      for (let x = 0; x < 28; x++) {
+        out[y * W + x] = Math.max(out[y * W + x], da[y * 28 + x]);
+        out[y * W + x + offset] = Math.max(out[y * W + x + offset], db[y * 28 + x]);
+      }
+    }
+    return out;
+  }
+
+  it('a row of two MNIST digits is refused with a clear message, not read as one', () => {
+    let refused = 0;
+    for (let k = 0; k < 50; k++) {
+      const r = preprocess(paint(pair(k, k + 1, 26), 54, 28, BLACK, WHITE, 4));
+      if (!r.ok && r.reason === 'several-digits') {
+        refused++;
+        expect(r.message).toMatch(/2 digits side by side; Seeing Digits reads one digit at a time/);
+      }
+    }
+    expect(refused).toBeGreaterThanOrEqual(48);
+  });
+
+  it('three digits are counted as three', () => {
+    const ab = pair(3, 4, 28);
+    const W = 56 + 28;
+    const abc = new Float32Array(W * 28);
+    const c = digit(5);
+    for (let y = 0; y < 28; y++) {
+      for (let x = 0; x < 56; x++) abc[y * W + x] = ab[y * 56 + x];
+      for (let x = 0; x < 28; x++) abc[y * W + 56 + x] = c[y * 28 + x];
+    }
+    const r = preprocessGray(abc, W, 28);
+    expect(r.ok ? 'ok' : r.message).toMatch(/3 digits side by side/);
+  });
+
+  it('single digits, including ones drawn in separate strokes, are not split: none of the first 2000 test digits', () => {
+    const split = Array.from({ length: 2000 }, (_, k) => k).filter((k) => {
+      const r = preprocess(paint(digit(k), 28, 28, BLACK, WHITE, 3));
+      return !r.ok && r.reason === 'several-digits';
+    });
+    expect(split).toEqual([]);
+  });
+
+  it('a 5 whose top bar does not touch its body, and a 4 whose bar stops short of its stem, stay one digit', () => {
+    const img = new Float32Array(100 * 100);
+    const bar = (x0: number, y0: number, x1: number, y1: number) => {
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) img[y * 100 + x] = 1;
+    };
+    bar(30, 10, 70, 16); // 5: loose top bar
+    bar(30, 22, 36, 50); //    stem
+    bar(30, 50, 66, 56); //    belly top
+    bar(62, 50, 68, 86); //    belly side
+    bar(30, 84, 68, 90); //    belly bottom
+    expect(preprocessGray(img, 100, 100).ok).toBe(true);
+    img.fill(0);
+    bar(30, 10, 36, 56); // 4: left stroke
+    bar(30, 56, 60, 62); //    bar, ending short of the stem
+    bar(64, 10, 70, 90); //    stem
+    expect(preprocessGray(img, 100, 100).ok).toBe(true);
+  });
+});

@@ -24,7 +24,7 @@ export async function correctUse(): Promise<void> {
     const map: Float32Array | undefined = m.saliency?.map;
     void [probs, map, r.engine satisfies EngineKind];
   } else {
-    const reason: 'blank' | 'too-large' | 'invalid' = r.reason;
+    const reason: 'blank' | 'several-digits' | 'too-large' | 'invalid' = r.reason;
     void reason;
   }
   await client.analyze({ kind: 'image', image: { width: 1, height: 1, data: new Uint8ClampedArray(4) } });
