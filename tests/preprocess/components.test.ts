@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { findInk, type InkThresholds } from '../../src/preprocess/components.ts';
+import { findInk, type Box, type InkRegion, type InkThresholds } from '../../src/preprocess/components.ts';
 import { workspace } from '../../src/preprocess/workspace.ts';
 import { rng } from '../helpers/random.ts';
+
+/** Component boxes in a fixed order, so two lists of the same boxes compare equal. */
+const sorted = (parts: Box[]) => [...parts].sort((a, b) => a.y0 - b.y0 || a.x0 - b.x0 || a.y1 - b.y1 || a.x1 - b.x1);
+const normal = (r: InkRegion | null) => r && { ...r, parts: sorted(r.parts) };
 
 /** Reference: flood fill (8-connected) per component, then the same keep rule. */
 function reference(dist: Float32Array, w: number, h: number, t: InkThresholds) {
@@ -32,16 +36,20 @@ function reference(dist: Float32Array, w: number, h: number, t: InkThresholds) {
   const need = Math.max(t.minStrong, t.relStrong * best);
   const kept = new Uint8Array(w * h);
   let x0 = w, y0 = h, x1 = 0, y1 = 0, count = 0;
+  const parts: Box[] = [];
   for (const c of comps) {
     if (c.strong < need) continue;
+    const part = { x0: w, y0: h, x1: 0, y1: 0 };
     for (const i of c.pixels) {
       kept[i] = 1;
       count++;
       const x = i % w, y = Math.floor(i / w);
       [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x + 1), Math.max(y1, y + 1)];
+      [part.x0, part.y0, part.x1, part.y1] = [Math.min(part.x0, x), Math.min(part.y0, y), Math.max(part.x1, x + 1), Math.max(part.y1, y + 1)];
     }
+    parts.push(part);
   }
-  return { kept, region: count ? { x0, y0, x1, y1, count } : null, components: comps.length };
+  return { kept, region: count ? { x0, y0, x1, y1, count, parts: sorted(parts) } : null, components: comps.length };
 }
 
 /** Random blobs: a sparse seed pattern, grown a little, with weak and strong values. */
@@ -64,7 +72,7 @@ describe('findInk: hysteresis components against a flood-fill reference', () => 
           const ref = reference(dist, w, h, T);
           const ws = workspace(w, h);
           const got = findInk(dist, w, h, T, ws);
-          expect(got).toEqual(ref.region);
+          expect(normal(got)).toEqual(ref.region);
           let mismatches = 0;
           for (let i = 0; i < w * h; i++) if ((ws.keep[ws.labels[i]] ?? 0) !== ref.kept[i]) mismatches++;
           expect(mismatches).toBe(0);
@@ -96,7 +104,7 @@ describe('findInk: hysteresis components against a flood-fill reference', () => 
     const ref = reference(d, w, h, T);
     expect(ref.components).toBe(1);
     const got = findInk(d, w, h, { ...T, relStrong: 0.5 }, workspace(w, h));
-    expect(got).toEqual(ref.region);
+    expect(normal(got)).toEqual(ref.region);
   });
 
   it('nothing above the low threshold → null', () => {
