@@ -1,10 +1,9 @@
 /** What the service needs in Node: models and engine.wasm from disk (or http), the bundled models as defaults. */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ModelId, ModelSource } from './api.ts';
 import type { ServiceDeps } from './service.ts';
-import { ENGINE_WASM } from '../src/engine/node.ts';
+import { ENGINE_WASM, readEngineWasm } from '../src/engine/node.ts';
 import { loadModelFromUrl } from '../src/model/format.ts';
 import { loadModelFromDir } from '../src/model/format-node.ts';
 import type { LoadedModel } from '../src/model/spec.ts';
@@ -13,7 +12,7 @@ import type { LoadedModel } from '../src/model/spec.ts';
 export const BUNDLED_MODELS = new URL('../extension/models/', import.meta.url);
 
 export function nodeDeps(overrides: Partial<ServiceDeps> = {}): ServiceDeps {
-  return { loadModel: loadModelNode, simdWasm: readEngineWasm, defaultModels: bundledModels(), ...overrides };
+  return { loadModel: loadModelNode, simdWasm, defaultModels: bundledModels(), ...overrides };
 }
 
 /** A model.json path, file: URL or folder; http(s) URLs are fetched. */
@@ -22,13 +21,9 @@ export function loadModelNode(url: string): Promise<LoadedModel> {
   return loadModelFromDir(url.startsWith('file:') ? fileURLToPath(url) : url);
 }
 
-async function readEngineWasm(url?: string): Promise<BufferSource> {
-  const file = url ? (url.startsWith('file:') ? new URL(url) : pathToFileURL(url)) : ENGINE_WASM;
-  try {
-    return new Uint8Array(await readFile(file));
-  } catch {
-    throw new Error(`engine: ${fileURLToPath(file)} is missing; run \`npm run build:wasm\` first`);
-  }
+/** InitOptions.wasm.simd as a path or file: URL, else build/engine.wasm. */
+function simdWasm(url?: string): Promise<BufferSource> {
+  return readEngineWasm(url ? (url.startsWith('file:') ? new URL(url) : pathToFileURL(url)) : ENGINE_WASM);
 }
 
 function bundledModels(): Partial<Record<ModelId, ModelSource>> {

@@ -1,6 +1,5 @@
 import { loadMnist } from '../data/mnist-node.ts';
-import { readFile } from 'node:fs/promises';
-import { ENGINE_WASM } from '../engine/node.ts';
+import { readEngineWasm } from '../engine/node.ts';
 import { selectEngine } from '../engines/select.ts';
 import { SimdEngine } from '../engines/simd.ts';
 import { parseEngine } from './classify.ts';
@@ -32,7 +31,7 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
   const test = loadMnist('test');
   const { engine, info } = await selectEngine({
     choice,
-    simdWasm: async () => new Uint8Array(await readFile(ENGINE_WASM)),
+    simdWasm: () => readEngineWasm(),
     start: (e) => e.load(id, model),
   });
   const t0 = performance.now();

@@ -1,16 +1,20 @@
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { instantiateEngine } from './wasm.ts';
 import type { EngineExports } from './abi.ts';
 
 /** build/engine.wasm, compiled by `npm run build:wasm` (asconfig.json, target release). */
 export const ENGINE_WASM = new URL('../../build/engine.wasm', import.meta.url);
 
-export async function loadEngineNode(url: URL = ENGINE_WASM): Promise<EngineExports> {
-  let bytes: Buffer;
+/** The engine module's bytes, or an error that says how to build them. */
+export async function readEngineWasm(file: URL = ENGINE_WASM): Promise<Uint8Array<ArrayBuffer>> {
   try {
-    bytes = await readFile(url);
+    return new Uint8Array(await readFile(file)) as Uint8Array<ArrayBuffer>;
   } catch {
-    throw new Error(`engine: ${url.pathname} is missing; run \`npm run build:wasm\` first`);
+    throw new Error(`engine: ${fileURLToPath(file)} is missing; run \`npm run build:wasm\` first`);
   }
-  return instantiateEngine(new Uint8Array(bytes) as Uint8Array<ArrayBuffer>);
+}
+
+export async function loadEngineNode(file: URL = ENGINE_WASM): Promise<EngineExports> {
+  return instantiateEngine(await readEngineWasm(file));
 }
