@@ -1,4 +1,4 @@
-// Activation kernels: see src/engine/abi.ts for the contract. Elementwise kernels run 4 floats per f32x4
+// Activation kernels: see src/wasm/abi.ts for the contract. Elementwise kernels run 4 floats per f32x4
 // with a scalar tail (the same lane math on a splat, so tails agree with vector lanes bit for bit).
 // Backward kernels take the forward OUTPUT y where the derivative is a function of it (tanh, sigmoid, softmax).
 import { sigmoidV, tanhV, rowMax, softmaxRow } from './vmath';

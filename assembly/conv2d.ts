@@ -1,4 +1,4 @@
-// conv2d kernels: see src/engine/abi.ts for the contract.
+// conv2d kernels: see src/wasm/abi.ts for the contract.
 //
 // x [n, h, w, c] (NHWC), filter f [kh, kw, c, co] (TensorFlow.js layout), y [n, oh, ow, co]:
 //   y[n, oy, ox, o] = b[o] + Σ_{ky, kx, ci} x[n, oy·s − padTop + ky, ox·s − padLeft + kx, ci] · f[ky, kx, ci, o]

@@ -1,4 +1,4 @@
-// Dense (fully connected) kernels: see src/engine/abi.ts for the contract. W is [nIn, nOut] row-major.
+// Dense (fully connected) kernels: see src/wasm/abi.ts for the contract. W is [nIn, nOut] row-major.
 //
 // Every product is one GEMM C[M, N] = A[M, K] · B[K, N] computed by 4×8 register tiles: 4 rows of A
 // (one splatted float each) times 8 columns of B (two f32x4) give 8 accumulators, 8 madds per k for 6 loads.

@@ -1,5 +1,5 @@
 // Entry point of the engine's WebAssembly module: every kernel file re-exported.
-// The TypeScript mirror of these exports is src/engine/abi.ts.
+// The TypeScript mirror of these exports is src/wasm/abi.ts.
 export * from './dense';
 export * from './conv2d';
 export * from './maxpool';

@@ -1,4 +1,4 @@
-// Loss kernels: see src/engine/abi.ts for the contract.
+// Loss kernels: see src/wasm/abi.ts for the contract.
 import { rowMax, softmaxRow } from './vmath';
 
 /**

@@ -1,4 +1,4 @@
-// maxpool kernels: see src/engine/abi.ts for the contract.
+// maxpool kernels: see src/wasm/abi.ts for the contract.
 // 2×2 window, stride 2, 'valid': oh = h >> 1, ow = w >> 1; an odd last row/column is dropped (TensorFlow's rule).
 // NHWC, so one window's four taps are four channel vectors: we vectorise over channels (f32x4) with a scalar tail.
 

@@ -1,4 +1,4 @@
-// Optimiser kernels: see src/engine/abi.ts for the contract. In place over len floats, 4 per f32x4,
+// Optimiser kernels: see src/wasm/abi.ts for the contract. In place over len floats, 4 per f32x4,
 // constants splatted once, scalar tails.
 import { madd } from './simd';
 

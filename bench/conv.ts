@@ -3,9 +3,9 @@
 // Conv2DBackpropFilter, so in a tfjs-wasm training step that op runs on JS anyway). Shapes: one batch-64 training
 // step of the reference CNN (3×3 same 1→8 on 28×28, pool, 8→16 on 14×14, pool), of the CNN we are likely to ship
 // (1→16, 16→32) and batch-1 inference. Only the kernel call is timed: inputs already sit in wasm memory / tensors.
-import { Arena } from '../src/engine/wasm.ts';
-import { loadEngineNode } from '../src/engine/node.ts';
-import type { EngineExports } from '../src/engine/abi.ts';
+import { Arena } from '../src/wasm/wasm.ts';
+import { loadEngineNode } from '../src/wasm/node.ts';
+import type { EngineExports } from '../src/wasm/abi.ts';
 import { randomArray } from '../tests/helpers/random.ts';
 import { printTable, timeUs, fmtTime, type Row } from './report.ts';
 import { loadRelaxed, tfBackend } from './tfjs.ts';

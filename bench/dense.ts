@@ -1,8 +1,8 @@
 // Dense kernels against TensorFlow.js (wasm backend, XNNPACK, one thread): the products of one MLP layer
 // 784→128, forward and backward. Only the kernel call is timed: inputs already sit in wasm memory.
-import { Arena } from '../src/engine/wasm.ts';
-import { loadEngineNode } from '../src/engine/node.ts';
-import type { EngineExports } from '../src/engine/abi.ts';
+import { Arena } from '../src/wasm/wasm.ts';
+import { loadEngineNode } from '../src/wasm/node.ts';
+import type { EngineExports } from '../src/wasm/abi.ts';
 import { randomArray } from '../tests/helpers/random.ts';
 import { printTable, timeUs, type Row } from './report.ts';
 import { loadRelaxed, tfBackend } from './tfjs.ts';

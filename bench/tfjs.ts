@@ -5,8 +5,8 @@ import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
-import { instantiateEngine } from '../src/engine/wasm.ts';
-import type { EngineExports } from '../src/engine/abi.ts';
+import { instantiateEngine } from '../src/wasm/wasm.ts';
+import type { EngineExports } from '../src/wasm/abi.ts';
 
 const WASM_DIR = fileURLToPath(new URL('../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url));
 

@@ -2,8 +2,8 @@
 // cpu backend for the CNN (tfjs wasm cannot train convolutions: it has no Conv2DBackpropFilter). Each engine runs
 // the same architecture, batch 64, Adam, on real MNIST batches; slow engines run a few batches and are extrapolated.
 import { loadMnist } from '../src/data/mnist-node.ts';
-import { loadEngineNode } from '../src/engine/node.ts';
-import { Arena } from '../src/engine/wasm.ts';
+import { loadEngineNode } from '../src/wasm/node.ts';
+import { Arena } from '../src/wasm/wasm.ts';
 import { Network } from '../src/model/network.ts';
 import type { ModelSpec } from '../src/model/spec.ts';
 import { cnnSpec, initModel, mlpSpec } from '../src/train/architectures.ts';

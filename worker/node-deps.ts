@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ModelId, ModelSource } from './api.ts';
 import type { ServiceDeps } from './service.ts';
-import { ENGINE_WASM, readEngineWasm } from '../src/engine/node.ts';
+import { ENGINE_WASM, readEngineWasm } from '../src/wasm/node.ts';
 import { loadModelFromUrl } from '../src/model/format.ts';
 import { loadModelFromDir } from '../src/model/format-node.ts';
 import type { LoadedModel } from '../src/model/spec.ts';

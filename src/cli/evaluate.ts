@@ -1,5 +1,5 @@
 import { loadMnist } from '../data/mnist-node.ts';
-import { readEngineWasm } from '../engine/node.ts';
+import { readEngineWasm } from '../wasm/node.ts';
 import { selectEngine } from '../engines/select.ts';
 import { SimdEngine } from '../engines/simd.ts';
 import { parseEngine } from './classify.ts';

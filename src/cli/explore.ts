@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadMnist } from '../data/mnist-node.ts';
-import { loadEngineNode } from '../engine/node.ts';
-import { Arena } from '../engine/wasm.ts';
+import { loadEngineNode } from '../wasm/node.ts';
+import { Arena } from '../wasm/wasm.ts';
 import { pcaMap, topDigits } from '../interpret/explore.ts';
 import { Network } from '../model/network.ts';
 import { parseArgs } from 'node:util';

@@ -4,7 +4,7 @@
  * (or to load the models, via `start`) hands over to the next, and the answer says what was skipped and why.
  */
 import type { EngineInfo } from '../../worker/api.ts';
-import { simdSupported } from '../engine/wasm.ts';
+import { simdSupported } from '../wasm/wasm.ts';
 import { SimdEngine } from './simd.ts';
 import { ENGINE_KINDS, type EngineKind, type InferenceEngine } from './types.ts';
 

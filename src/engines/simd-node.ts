@@ -1,4 +1,4 @@
-import { readEngineWasm } from '../engine/node.ts';
+import { readEngineWasm } from '../wasm/node.ts';
 import { SimdEngine } from './simd.ts';
 
 export async function createSimdEngineNode(): Promise<SimdEngine> {

@@ -1,6 +1,6 @@
 /** The AssemblyScript WebAssembly-SIMD engine behind the InferenceEngine interface. */
-import type { EngineExports } from '../engine/abi.ts';
-import { Arena, instantiateEngine, simdSupported } from '../engine/wasm.ts';
+import type { EngineExports } from '../wasm/abi.ts';
+import { Arena, instantiateEngine, simdSupported } from '../wasm/wasm.ts';
 import { Network } from '../model/network.ts';
 import type { LoadedModel } from '../model/spec.ts';
 import type { InferenceEngine, InputGradients, Prediction } from './types.ts';

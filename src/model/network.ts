@@ -6,8 +6,8 @@
  * Forward keeps every layer's output; backward runs from the logits (the input of the final softmax) to every
  * parameter and, when asked, to the input.
  */
-import type { EngineExports } from '../engine/abi.ts';
-import type { Arena } from '../engine/wasm.ts';
+import type { EngineExports } from '../wasm/abi.ts';
+import type { Arena } from '../wasm/wasm.ts';
 import type { LayerOutput } from '../engines/types.ts';
 import { convGeometry, layerShapes, size } from './shapes.ts';
 import type { ActivationName, LayerParams, LayerSpec, LoadedModel, ModelSpec } from './spec.ts';

@@ -6,8 +6,8 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadEngineNode } from '../engine/node.ts';
-import { Arena } from '../engine/wasm.ts';
+import { loadEngineNode } from '../wasm/node.ts';
+import { Arena } from '../wasm/wasm.ts';
 import type { MnistSet } from '../data/mnist-node.ts';
 import { loadModelFromDir, saveModelToDir } from '../model/format-node.ts';
 import { Network } from '../model/network.ts';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { selectEngine } from '../../src/engines/select.ts';
-import { ENGINE_WASM } from '../../src/engine/node.ts';
+import { ENGINE_WASM } from '../../src/wasm/node.ts';
 
 const simdWasm = async () => new Uint8Array(await readFile(ENGINE_WASM));
 

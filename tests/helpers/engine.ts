@@ -5,12 +5,12 @@
 //   ENGINE_WASM=build/engine-relaxed.wasm npx vitest run tests/kernels
 import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
-import { loadEngineNode } from '../../src/engine/node.ts';
-import { Arena } from '../../src/engine/wasm.ts';
-import type { EngineExports } from '../../src/engine/abi.ts';
+import { loadEngineNode } from '../../src/wasm/node.ts';
+import { Arena } from '../../src/wasm/wasm.ts';
+import type { EngineExports } from '../../src/wasm/abi.ts';
 
 export interface Kernels {
-  /** The raw exports (pointer ABI of src/engine/abi.ts). */
+  /** The raw exports (pointer ABI of src/wasm/abi.ts). */
   readonly ex: EngineExports;
   /** Reserves n floats (uninitialised) and returns the byte offset. */
   alloc(n: number): number;

@@ -4,7 +4,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { kernels, type Kernels } from '../helpers/engine.ts';
 import { tfCpu } from '../helpers/tf.ts';
 import { maxRelDiff, randomArray } from '../helpers/random.ts';
-import type { EngineExports } from '../../src/engine/abi.ts';
+import type { EngineExports } from '../../src/wasm/abi.ts';
 
 let k: Kernels;
 let tf: Awaited<ReturnType<typeof tfCpu>>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadEngineNode } from '../../src/engine/node.ts';
-import { Arena } from '../../src/engine/wasm.ts';
+import { loadEngineNode } from '../../src/wasm/node.ts';
+import { Arena } from '../../src/wasm/wasm.ts';
 import { Network } from '../../src/model/network.ts';
 import { paramShapes } from '../../src/model/shapes.ts';
 import type { LayerParams, LoadedModel, ModelSpec } from '../../src/model/spec.ts';

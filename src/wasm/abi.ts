@@ -4,7 +4,7 @@
  * Conventions for every kernel:
  * - pointers are byte offsets into `memory`, 16-byte aligned; tensors are float32, row-major; images are NHWC;
  * - outputs come last and are overwritten (never accumulated into);
- * - kernels never validate: the TypeScript side (src/engine/*) checks shapes before it calls;
+ * - kernels never validate: the TypeScript side (src/wasm/*) checks shapes before it calls;
  * - kernels never allocate: scratch space, when a kernel needs any, is planned by the caller.
  */
 export interface EngineExports {
