@@ -3,7 +3,7 @@
  * callers (popup, explorer, background, CLI, tests), which hold a Comlink `Remote<SeeingDigitsApi>`.
  * Large arrays in results cross as transferables.
  */
-import type { EngineKind, LayerOutput } from '../src/engines/types.ts';
+import type { EngineInfo, EngineKind, LayerOutput } from '../src/engines/types.ts';
 import type { Preprocessed, RgbaImage } from '../src/preprocess/types.ts';
 import type { SaliencyMethod } from '../src/interpret/saliency.ts';
 
@@ -12,16 +12,11 @@ export const MODEL_IDS: readonly ModelId[] = ['mlp', 'cnn'];
 
 export type EngineChoice = 'auto' | EngineKind;
 
+// Declared in the library (src/engines/types.ts), which selects engines without knowing the worker.
+export type { EngineInfo } from '../src/engines/types.ts';
+
 // Defined beside their implementation (src/interpret/saliency.ts: every map is signed, see there).
 export { SALIENCY_METHODS, type SaliencyMethod } from '../src/interpret/saliency.ts';
-
-export interface EngineInfo {
-  kind: EngineKind;
-  /** Why this engine runs ("WebAssembly SIMD available", "forced by settings", "simd failed: …"). */
-  reason: string;
-  /** Engines tried before this one, and why each was skipped. */
-  skipped: { kind: EngineKind; reason: string }[];
-}
 
 /** Where a model's files are: a model.json URL (its shards beside it), or the files themselves. */
 export type ModelSource = { url: string } | { modelJson: unknown; weights: ArrayBuffer };

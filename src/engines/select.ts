@@ -3,7 +3,7 @@
  * can make a WebGL context), else on wasm, else on cpu. A setting can force one; an engine that fails to start
  * (or to load the models, via `start`) hands over to the next, and the answer says what was skipped and why.
  */
-import type { EngineInfo } from '../../worker/api.ts';
+import type { EngineInfo } from './types.ts';
 import { simdSupported } from '../wasm/wasm.ts';
 import { SimdEngine } from './simd.ts';
 import { ENGINE_KINDS, type EngineKind, type InferenceEngine } from './types.ts';

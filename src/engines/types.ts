@@ -1,19 +1,11 @@
-import type { ActivationName, LayerKind, LoadedModel } from '../model/spec.ts';
+import type { LayerOutput, LoadedModel } from '../model/spec.ts';
+
+export type { LayerOutput } from '../model/spec.ts';
 
 /** The engines, best first: the AssemblyScript SIMD engine, then TensorFlow.js on WebGL (GPU), wasm, cpu. */
 export const ENGINE_KINDS = ['simd', 'tfjs-webgl', 'tfjs-wasm', 'tfjs-cpu'] as const;
 export type EngineKind = (typeof ENGINE_KINDS)[number];
 
-/** One layer's output for one input (shape without the batch dimension). */
-export interface LayerOutput {
-  name: string;
-  kind: LayerKind;
-  activation?: ActivationName;
-  shape: number[];
-  /** Before the activation, for Dense/Conv2D layers whose activation is not linear. */
-  pre?: Float32Array;
-  out: Float32Array;
-}
 
 export interface Prediction {
   logits: Float32Array;
@@ -37,4 +29,12 @@ export interface InferenceEngine {
   /** Gradients of the target class's logit (pre-softmax score) with respect to each of `count` inputs. */
   inputGradients(id: string, inputs: Float32Array, count: number, target: number): Promise<InputGradients>;
   dispose(): void;
+}
+
+export interface EngineInfo {
+  kind: EngineKind;
+  /** Why this engine runs ("WebAssembly SIMD available", "forced by settings", "simd failed: …"). */
+  reason: string;
+  /** Engines tried before this one, and why each was skipped. */
+  skipped: { kind: EngineKind; reason: string }[];
 }

@@ -8,9 +8,8 @@
  */
 import type { EngineExports } from '../wasm/abi.ts';
 import type { Arena } from '../wasm/wasm.ts';
-import type { LayerOutput } from '../engines/types.ts';
 import { convGeometry, layerShapes, size } from './shapes.ts';
-import type { ActivationName, LayerParams, LayerSpec, LoadedModel, ModelSpec } from './spec.ts';
+import type { ActivationName, LayerOutput, LayerParams, LayerSpec, LoadedModel, ModelSpec } from './spec.ts';
 
 /** A tensor of `capacity` samples of `shape` in engine memory, and (lazily) its gradient. */
 interface Buf {

@@ -67,3 +67,14 @@ export interface LoadedModel {
   spec: ModelSpec;
   params: Map<string, LayerParams>;
 }
+
+/** One layer's output for one input (shape without the batch dimension). */
+export interface LayerOutput {
+  name: string;
+  kind: LayerKind;
+  activation?: ActivationName;
+  shape: number[];
+  /** Before the activation, for Dense/Conv2D layers whose activation is not linear. */
+  pre?: Float32Array;
+  out: Float32Array;
+}
