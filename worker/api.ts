@@ -6,9 +6,10 @@
 import type { EngineInfo, EngineKind, LayerOutput } from '../src/engines/types.ts';
 import type { Preprocessed, RgbaImage } from '../src/preprocess/types.ts';
 import type { SaliencyMethod } from '../src/interpret/saliency.ts';
+import type { ModelId } from '../src/model/shipped.ts';
 
-export type ModelId = 'mlp' | 'cnn';
-export const MODEL_IDS: readonly ModelId[] = ['mlp', 'cnn'];
+// Declared in the library (src/model/shipped.ts), beside the shipped models' input size and classes.
+export { MODEL_IDS, type ModelId } from '../src/model/shipped.ts';
 
 export type EngineChoice = 'auto' | EngineKind;
 

@@ -1,12 +1,16 @@
 import { decodeImageFile } from '../image/decode-node.ts';
 import { createNodeClient } from '../../worker/client-node.ts';
-import type { EngineChoice, ModelId } from '../../worker/api.ts';
-import { ENGINE_KINDS } from '../engines/types.ts';
+import type { ModelId } from '../../worker/api.ts';
 import { parseArgs } from 'node:util';
-import { UsageError } from './main.ts';
+import { parseEngine, parseModelIds, UsageError, type Command } from './args.ts';
 
 /** Any PNG or JPEG of a digit → MNIST-style preprocessing → each model's digit and probabilities (via the worker). */
-export async function classifyCommand(argv: string[]): Promise<number> {
+export const classifyCommand: Command = {
+  usage: '  seeing-digits classify FILES... [--model mlp|cnn|both] [--engine E] [--json]',
+  run,
+};
+
+async function run(argv: string[]): Promise<number> {
   const { values, positionals: files } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -17,9 +21,7 @@ export async function classifyCommand(argv: string[]): Promise<number> {
     },
   });
   if (files.length === 0) throw new UsageError('classify needs image files');
-  const models: ModelId[] =
-    values.model === 'both' ? ['mlp', 'cnn'] : values.model === 'mlp' || values.model === 'cnn' ? [values.model] : [];
-  if (!models.length) throw new UsageError(`--model is mlp, cnn or both, not "${values.model}"`);
+  const models = parseModelIds(values.model!);
   const engine = parseEngine(values.engine!);
   const client = createNodeClient();
   let failures = 0;
@@ -61,9 +63,4 @@ function human(line: Line): string {
   if ('error' in line) return `${line.file}: error: ${line.error}`;
   const parts = Object.entries(line.models).map(([id, m]) => `${id} ${m!.digit} (${(m!.probs[m!.digit] * 100).toFixed(1)}%)`);
   return `${line.file}: ${parts.join('  ')}`;
-}
-
-export function parseEngine(v: string): EngineChoice {
-  if (v === 'auto' || (ENGINE_KINDS as readonly string[]).includes(v)) return v as EngineChoice;
-  throw new UsageError(`--engine is auto, ${ENGINE_KINDS.join(', ')}; not "${v}"`);
 }

@@ -2,7 +2,6 @@ import { loadMnist } from '../data/mnist-node.ts';
 import { readEngineWasm } from '../wasm/node.ts';
 import { selectEngine } from '../engines/select.ts';
 import { SimdEngine } from '../engines/simd.ts';
-import { parseEngine } from './classify.ts';
 import { evaluate, evaluateEngine, type Metrics } from '../train/evaluate.ts';
 import { argmax } from '../util/array.ts';
 import { preprocess } from '../preprocess/mnist.ts';
@@ -10,11 +9,15 @@ import type { RgbaImage } from '../preprocess/types.ts';
 import { sketchedDigits } from '../data/sketches.ts';
 import { metricsJson } from '../train/trainer.ts';
 import { parseArgs } from 'node:util';
-import { UsageError } from './main.ts';
+import { parseEngine, pct, UsageError, type Command } from './args.ts';
 import { resolveModel } from './models.ts';
-import { pct } from './train.ts';
 
-export async function evaluateCommand(argv: string[]): Promise<number> {
+export const evaluateCommand: Command = {
+  usage: '  seeing-digits evaluate --model mlp|cnn|PATH [--engine E] [--printed] [--sketches] [--json]',
+  run,
+};
+
+async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {

@@ -6,11 +6,16 @@ import { Arena } from '../wasm/wasm.ts';
 import { pcaMap, topDigits } from '../interpret/explore.ts';
 import { Network } from '../model/network.ts';
 import { parseArgs } from 'node:util';
-import { num, UsageError } from './main.ts';
+import { num, UsageError, type Command } from './args.ts';
 import { resolveModel } from './models.ts';
 
 /** Writes the explorer's pca.json and neurons.json beside a model (MNIST test digits). */
-export async function exploreCommand(argv: string[]): Promise<number> {
+export const exploreCommand: Command = {
+  usage: '  seeing-digits explore --model mlp|cnn|PATH [--layer NAME] [--points N] [--top K]',
+  run,
+};
+
+async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {

@@ -1,45 +1,36 @@
-/** seeing-digits: train, evaluate and classify with the Seeing Digits models. */
-import { parseArgs } from 'node:util';
+/** seeing-digits: train, evaluate and classify with the Seeing Digits models. Dispatches to one command each. */
+import { UsageError, type Command } from './args.ts';
 import { trainCommand } from './train.ts';
 import { evaluateCommand } from './evaluate.ts';
 import { classifyCommand } from './classify.ts';
 import { exploreCommand } from './explore.ts';
 
+/** Every command, in the order the usage text lists them: a new command is one line here. */
+const COMMANDS: Record<string, Command> = {
+  train: trainCommand,
+  evaluate: evaluateCommand,
+  classify: classifyCommand,
+  explore: exploreCommand,
+};
+
 const USAGE = `seeing-digits — see what small neural networks learn from handwritten digits
 
 Usage:
-  seeing-digits train --model mlp|cnn [--epochs N] [--batch B] [--lr X] [--optimizer adam|sgd]
-                      [--seed S] [--augment] [--out DIR] [--validation N]
-  seeing-digits evaluate --model mlp|cnn|PATH [--engine E] [--printed] [--sketches] [--json]
-  seeing-digits classify FILES... [--model mlp|cnn|both] [--engine E] [--json]
-  seeing-digits explore --model mlp|cnn|PATH [--layer NAME] [--points N] [--top K]
+${Object.values(COMMANDS).map((c) => c.usage).join('\n')}
 
 Engines (E): auto (default: simd where WebAssembly SIMD works), simd, tfjs-wasm, tfjs-cpu.
 Models: "mlp" and "cnn" are the shipped ones (extension/models/); PATH is a model.json or its folder.`;
 
-export class UsageError extends Error {}
-
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return command === undefined ? 2 : 0;
+  }
   try {
-    switch (command) {
-      case 'train':
-        return await trainCommand(rest);
-      case 'evaluate':
-        return await evaluateCommand(rest);
-      case 'classify':
-        return await classifyCommand(rest);
-      case 'explore':
-        return await exploreCommand(rest);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        console.log(USAGE);
-        return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command "${command}"`);
-    }
+    const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command].run : undefined;
+    if (!run) throw new UsageError(`unknown command "${command}"`);
+    return await run(rest);
   } catch (e) {
     const err = e as Error;
     if (e instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
@@ -49,13 +40,4 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`seeing-digits: ${err.message}`);
     return 1;
   }
-}
-
-export function num(v: string | undefined, name: string, dflt: number, { int = false, min = 0 } = {}): number {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n) || (int && !Number.isInteger(n)) || n < min) {
-    throw new UsageError(`--${name} must be ${int ? 'an integer' : 'a number'} ≥ ${min}, not "${v}"`);
-  }
-  return n;
 }

@@ -2,7 +2,7 @@ import { SingleBar } from 'cli-progress';
 import { loadMnist } from '../data/mnist-node.ts';
 import { train, type TrainOptions } from '../train/trainer.ts';
 import { parseArgs } from 'node:util';
-import { num, UsageError } from './main.ts';
+import { num, parseModelId, pct, UsageError, type Command } from './args.ts';
 
 /** Defaults per architecture: what reproduces the shipped models (see README). */
 export const DEFAULTS = {
@@ -10,7 +10,13 @@ export const DEFAULTS = {
   cnn: { epochs: 16, batch: 64, lr: 1.5e-3 },
 };
 
-export async function trainCommand(argv: string[]): Promise<number> {
+export const trainCommand: Command = {
+  usage: `  seeing-digits train --model mlp|cnn [--epochs N] [--batch B] [--lr X] [--optimizer adam|sgd]
+                      [--seed S] [--augment] [--out DIR] [--validation N]`,
+  run,
+};
+
+async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -25,8 +31,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       validation: { type: 'string' },
     },
   });
-  const model = values.model;
-  if (model !== 'mlp' && model !== 'cnn') throw new UsageError('train needs --model mlp or --model cnn');
+  const model = parseModelId(values.model, 'train');
   if (values.optimizer !== 'adam' && values.optimizer !== 'sgd') throw new UsageError('--optimizer is adam or sgd');
   const d = DEFAULTS[model];
   const opts: TrainOptions = {
@@ -72,5 +77,3 @@ export async function trainCommand(argv: string[]): Promise<number> {
   console.log(`test accuracy ${pct(test.accuracy)} on ${test.count} images; model written to ${opts.out}/model.json`);
   return 0;
 }
-
-export const pct = (v: number) => `${(v * 100).toFixed(2)}%`;

@@ -1,0 +1,19 @@
+/**
+ * The shipped models (extension/models/<id>/), declared once: their ids, and the input and output both share —
+ * an MNIST digit, 28×28 pixels of one channel, in, and the 10 digit classes out.
+ */
+export const MODEL_IDS = ['mlp', 'cnn'] as const;
+export type ModelId = (typeof MODEL_IDS)[number];
+
+export function isModelId(v: unknown): v is ModelId {
+  return (MODEL_IDS as readonly unknown[]).includes(v);
+}
+
+/** Side of the square input image, in pixels. */
+export const IMAGE_SIDE = 28;
+/** Input values per digit: IMAGE_SIDE² (one channel). */
+export const INPUT_SIZE = IMAGE_SIDE * IMAGE_SIDE;
+/** Input shape without the batch dimension (NHWC). */
+export const INPUT_SHAPE = [IMAGE_SIDE, IMAGE_SIDE, 1] as const;
+/** Output classes: the digits 0–9. */
+export const CLASSES = 10;
