@@ -1,7 +1,4 @@
 import { loadMnist } from '../data/mnist-node.ts';
-import { readEngineWasm } from '../wasm/node.ts';
-import { selectEngine } from '../engines/select.ts';
-import { SimdEngine } from '../engines/simd.ts';
 import { evaluate, evaluateEngine, type Metrics } from '../train/evaluate.ts';
 import { argmax } from '../util/array.ts';
 import { preprocess } from '../preprocess/mnist.ts';
@@ -10,7 +7,7 @@ import { sketchedDigits } from '../data/sketches.ts';
 import { metricsJson } from '../train/trainer.ts';
 import { parseArgs } from 'node:util';
 import { parseEngine, pct, UsageError, type Command } from './args.ts';
-import { resolveModel } from './models.ts';
+import { openModel } from './models.ts';
 
 export const evaluateCommand: Command = {
   usage: '  seeing-digits evaluate --model mlp|cnn|PATH [--engine E] [--printed] [--sketches] [--json]',
@@ -30,19 +27,13 @@ async function run(argv: string[]): Promise<number> {
   });
   if (!values.model) throw new UsageError('evaluate needs --model mlp|cnn|PATH');
   const choice = parseEngine(values.engine!);
-  const { id, model } = await resolveModel(values.model);
+  const { id, engine, info, network } = await openModel(values.model, choice);
   const test = loadMnist('test');
-  const { engine, info } = await selectEngine({
-    choice,
-    simdWasm: () => readEngineWasm(),
-    start: (e) => e.load(id, model),
-  });
   const t0 = performance.now();
   // The SIMD engine runs the test set in batches; the others one digit at a time through the engine interface.
-  const m =
-    engine instanceof SimdEngine
-      ? evaluate(engine.network(id), test.images, test.labels)
-      : await evaluateEngine(engine, id, test.images, test.labels);
+  const m = network
+    ? evaluate(network, test.images, test.labels)
+    : await evaluateEngine(engine, id, test.images, test.labels);
   const seconds = (performance.now() - t0) / 1000;
   const classify = async (pixels: Float32Array) => argmax((await engine.predict(id, pixels)).probs);
   const extra: Record<string, OtherDigits> = {};

@@ -1,13 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadMnist } from '../data/mnist-node.ts';
-import { loadEngineNode } from '../wasm/node.ts';
-import { Arena } from '../wasm/wasm.ts';
 import { pcaMap, topDigits } from '../interpret/explore.ts';
-import { Network } from '../model/network.ts';
 import { parseArgs } from 'node:util';
 import { num, UsageError, type Command } from './args.ts';
-import { resolveModel } from './models.ts';
+import { openModel } from './models.ts';
 
 /** Writes the explorer's pca.json and neurons.json beside a model (MNIST test digits). */
 export const exploreCommand: Command = {
@@ -26,9 +23,9 @@ async function run(argv: string[]): Promise<number> {
     },
   });
   if (!values.model) throw new UsageError('explore needs --model mlp|cnn|PATH');
-  const { dir, model } = await resolveModel(values.model);
+  const { dir, network: net, info } = await openModel(values.model, 'simd');
+  if (!net) throw new Error(`explore runs on the simd engine, which cannot run here (${info.reason})`);
   const test = loadMnist('test');
-  const net = new Network(new Arena(await loadEngineNode()), model, 256);
   const opts = {
     layer: values.layer,
     points: num(values.points, 'points', 2000, { int: true, min: 10 }),

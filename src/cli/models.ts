@@ -1,23 +1,56 @@
-/** Where the CLI finds models: the shipped ones by name, or a path. */
+/**
+ * The CLI's one route to a model: found by name (a shipped model) or path, loaded onto the engine asked for.
+ * Commands that need many digits at once use `network`, the model on the SIMD engine with batched forward passes
+ * and every layer's activations; other engines answer one digit at a time through `engine`. Training is apart: the
+ * trainer builds and owns the Network it trains.
+ */
 import { fileURLToPath } from 'node:url';
 import { loadModelFromDir } from '../model/format-node.ts';
 import type { LoadedModel } from '../model/spec.ts';
+import type { Network } from '../model/network.ts';
+import { isModelId, type ModelId } from '../model/shipped.ts';
+import type { EngineInfo, EngineKind, InferenceEngine } from '../engines/types.ts';
+import { selectEngine } from '../engines/select.ts';
+import { SimdEngine } from '../engines/simd.ts';
+import { readEngineWasm } from '../wasm/node.ts';
 
-export const SHIPPED = ['mlp', 'cnn'] as const;
-export type Shipped = (typeof SHIPPED)[number];
-
-export function shippedModelDir(id: Shipped): string {
+export function shippedModelDir(id: ModelId): string {
   return fileURLToPath(new URL(`../../extension/models/${id}/`, import.meta.url));
 }
 
+export interface ModelFiles {
+  /** The name given ("mlp") or the path. */
+  id: string;
+  dir: string;
+  model: LoadedModel;
+}
+
 /** "mlp" / "cnn" → the shipped model; anything else is a model.json or the folder holding one. */
-export async function resolveModel(nameOrPath: string): Promise<{ id: string; dir: string; model: LoadedModel }> {
-  const dir = (SHIPPED as readonly string[]).includes(nameOrPath) ? shippedModelDir(nameOrPath as Shipped) : nameOrPath;
+export async function resolveModel(nameOrPath: string): Promise<ModelFiles> {
+  const shipped = isModelId(nameOrPath);
+  const dir = shipped ? shippedModelDir(nameOrPath) : nameOrPath;
   const model = await loadModelFromDir(dir).catch((e: Error) => {
-    if ((SHIPPED as readonly string[]).includes(nameOrPath)) {
-      throw new Error(`${e.message} (the shipped ${nameOrPath} model; train it with \`npm run train:models\`)`);
-    }
+    if (shipped) throw new Error(`${e.message} (the shipped ${nameOrPath} model; train it with \`npm run train:models\`)`);
     throw e;
   });
   return { id: nameOrPath, dir, model };
+}
+
+export interface OpenModel extends ModelFiles {
+  engine: InferenceEngine;
+  info: EngineInfo;
+  /** The model with batched passes, when the SIMD engine runs it. */
+  network?: Network;
+}
+
+/** Resolves the model and starts the engine (`auto`: the best that runs here) with it loaded. */
+export async function openModel(nameOrPath: string, choice: 'auto' | EngineKind = 'auto'): Promise<OpenModel> {
+  const files = await resolveModel(nameOrPath);
+  const { engine, info } = await selectEngine({
+    choice,
+    simdWasm: () => readEngineWasm(),
+    start: (e) => e.load(files.id, files.model),
+  });
+  const network = engine instanceof SimdEngine ? engine.network(files.id) : undefined;
+  return { ...files, engine, info, ...(network ? { network } : {}) };
 }
