@@ -6,9 +6,10 @@
 import { Arena } from '../src/wasm/wasm.ts';
 import { loadEngineNode } from '../src/wasm/node.ts';
 import type { EngineExports } from '../src/wasm/abi.ts';
-import { randomArray } from '../tests/helpers/random.ts';
+import { randomArray } from '../src/util/random.ts';
 import { printTable, timeUs, fmtTime, type Row } from './report.ts';
-import { loadRelaxed, tfBackend } from './tfjs.ts';
+import { tfBackend } from '../src/engines/tfjs-node.ts';
+import { loadRelaxed } from './relaxed.ts';
 
 type TF = Awaited<ReturnType<typeof tfBackend>>;
 type Op = 'forward' | 'input grad' | 'filter grad' | 'pool' | 'pool grad';

@@ -3,9 +3,10 @@
 import { Arena } from '../src/wasm/wasm.ts';
 import { loadEngineNode } from '../src/wasm/node.ts';
 import type { EngineExports } from '../src/wasm/abi.ts';
-import { randomArray } from '../tests/helpers/random.ts';
+import { randomArray } from '../src/util/random.ts';
 import { printTable, timeUs, type Row } from './report.ts';
-import { loadRelaxed, tfBackend } from './tfjs.ts';
+import { tfBackend } from '../src/engines/tfjs-node.ts';
+import { loadRelaxed } from './relaxed.ts';
 
 
 interface Case {

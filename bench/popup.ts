@@ -4,7 +4,7 @@
 // pointer strokes of sketched digits and reports the distribution. Needs `npm run build` (npm run bench does it).
 import type { Page } from 'puppeteer-core';
 import { sketchStrokes } from '../src/data/sketches.ts';
-import { chromium, firefox, poll, type Session } from '../tests/e2e/browsers.ts';
+import { chromium, firefox, poll, type Session } from '../scripts/browsers.ts';
 
 interface Stats {
   analyses: number;

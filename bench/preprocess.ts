@@ -6,7 +6,7 @@ import { loadMnist } from '../src/data/mnist-node.ts';
 import { preprocess, preprocessGray } from '../src/preprocess/mnist.ts';
 import type { RgbaImage } from '../src/preprocess/types.ts';
 import { augmentBatch } from '../src/train/augment.ts';
-import { rng } from '../tests/helpers/random.ts';
+import { mulberry32 } from '../src/util/random.ts';
 import { printTable, timeUs, type Row } from './report.ts';
 
 /** MNIST digit 0 enlarged f× by pixel replication: a gray canvas, ink bright (like the popup's). */
@@ -53,7 +53,7 @@ export async function benchPreprocess(): Promise<void> {
   rows.push({ name: 'preprocess RGBA 4000×3000', impl: 'ours', us: await timeUs(() => preprocess(big), { rounds: 3 }) });
   const train = loadMnist('train');
   const dst = new Float32Array(train.images.length);
-  const r = rng(1);
+  const r = mulberry32(1);
   rows.push({ name: 'augmentBatch 60000 images', impl: 'ours', us: await timeUs(() => augmentBatch(train.images, dst, train.count, r), { rounds: 5 }) });
   printTable('Preprocessing and augmentation', rows);
 }

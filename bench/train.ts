@@ -8,7 +8,7 @@ import { Network } from '../src/model/network.ts';
 import type { ModelSpec } from '../src/model/spec.ts';
 import { cnnSpec, initModel, mlpSpec } from '../src/train/architectures.ts';
 import { Optimizer } from '../src/train/optimizer.ts';
-import { tfBackend } from './tfjs.ts';
+import { tfBackend } from '../src/engines/tfjs-node.ts';
 
 const BATCH = 64;
 const EPOCH = 60000;

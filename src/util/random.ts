@@ -9,3 +9,11 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** n uniform floats in [-scale, scale) from mulberry32(seed): reproducible inputs for tests and benchmarks. */
+export function randomArray(n: number, seed: number, scale = 1): Float32Array {
+  const r = mulberry32(seed);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = (r() * 2 - 1) * scale;
+  return out;
+}

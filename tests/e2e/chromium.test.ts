@@ -1,4 +1,4 @@
-import { chromium } from './browsers.ts';
+import { chromium } from '../../scripts/browsers.ts';
 import { extensionSuite } from './suite.ts';
 
 // Another port on 127.0.0.1 is another origin, and activeTab does not cover it. (host-resolver-rules make every

@@ -5,7 +5,7 @@
  * shadow root, closed or not, as a shared reference a script can be called with.
  */
 import type { ElementHandle, Page } from 'puppeteer-core';
-import { poll } from './browsers.ts';
+import { poll } from '../../scripts/browsers.ts';
 
 export interface PanelView {
   state: string | null;

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, builtModels, chromium, firefox, poll, type Session } from './browsers.ts';
+import { ARTIFACTS, builtModels, chromium, firefox, poll, type Session } from '../../scripts/browsers.ts';
 import { sketchStrokes } from '../../src/data/sketches.ts';
 
 type Pt = [number, number];

@@ -8,7 +8,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveDemo, type DemoServer } from '../../scripts/demo-server.ts';
 import type { DemoManifest } from '../../scripts/demo-assets.ts';
-import { ARTIFACTS, DIST, poll, type Session } from './browsers.ts';
+import { ARTIFACTS, DIST, poll, type Session } from '../../scripts/browsers.ts';
 import { findPanel, panelOpen, readPanel, settledPanel, type PanelView } from './panel.ts';
 import { LOW_CONFIDENCE } from '../../extension/content/verdict.ts';
 

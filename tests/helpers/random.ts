@@ -3,13 +3,7 @@ import { mulberry32 } from '../../src/util/random.ts';
 /** Seeded random numbers (mulberry32) so every test input is reproducible. */
 export const rng = mulberry32;
 
-/** Uniform floats in [-scale, scale). */
-export function randomArray(n: number, seed: number, scale = 1): Float32Array {
-  const r = rng(seed);
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = (r() * 2 - 1) * scale;
-  return out;
-}
+export { randomArray } from '../../src/util/random.ts';
 
 /** Largest |a − b| relative to max(1, |b|). */
 export function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {

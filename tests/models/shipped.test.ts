@@ -10,7 +10,7 @@ import { shippedModelDir } from '../../src/cli/models.ts';
 import { loadModelFromDir } from '../../src/model/format-node.ts';
 import { Network } from '../../src/model/network.ts';
 import { evaluate } from '../../src/train/evaluate.ts';
-import { tfBackend } from '../../bench/tfjs.ts';
+import { tfBackend } from '../../src/engines/tfjs-node.ts';
 
 const BARS = { mlp: 0.98, cnn: 0.993 };
 

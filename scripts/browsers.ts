@@ -9,10 +9,10 @@ import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 /* eslint-disable @typescript-eslint/no-explicit-any -- page-side code reaches browser globals */
 import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
-import { FIREFOX_ID } from '../../extension/manifest.ts';
-import type { AnalyzeOutcome } from '../../extension/messages.ts';
+import { FIREFOX_ID } from '../extension/manifest.ts';
+import type { AnalyzeOutcome } from '../extension/messages.ts';
 
-export const ROOT = resolve(import.meta.dirname, '../..');
+export const ROOT = resolve(import.meta.dirname, '..');
 export const DIST = join(ROOT, 'dist');
 export const ARTIFACTS = join(ROOT, 'artifacts');
 
