@@ -8,6 +8,7 @@ import type { RgbaImage } from '../src/preprocess/types.ts';
 import { augmentBatch } from '../src/train/augment.ts';
 import { mulberry32 } from '../src/util/random.ts';
 import { printTable, timeUs, type Row } from './report.ts';
+import { INPUT_SIZE } from '../src/model/shipped.ts';
 
 /** MNIST digit 0 enlarged f× by pixel replication: a gray canvas, ink bright (like the popup's). */
 function canvas(digit: Float32Array, f: number): Float32Array {
@@ -42,9 +43,9 @@ function photo(digit: Float32Array): RgbaImage {
 
 export async function benchPreprocess(): Promise<void> {
   const test = loadMnist('test');
-  const digit = test.images.subarray(0, 784);
+  const digit = test.images.subarray(0, INPUT_SIZE);
   const pad = canvas(digit, 10);
-  const out = new Float32Array(784);
+  const out = new Float32Array(INPUT_SIZE);
   const rows: Row[] = [];
   rows.push({ name: 'preprocessGray 280×280 (popup canvas)', impl: 'ours', us: await timeUs(() => preprocessGray(pad, 280, 280, { out })) });
   const small = rgba(pad, 280, 280);

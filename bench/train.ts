@@ -9,6 +9,7 @@ import type { ModelSpec } from '../src/model/spec.ts';
 import { cnnSpec, initModel, mlpSpec } from '../src/train/architectures.ts';
 import { Optimizer } from '../src/train/optimizer.ts';
 import { tfBackend } from '../src/engines/tfjs-node.ts';
+import { CLASSES, INPUT_SHAPE, INPUT_SIZE } from '../src/model/shipped.ts';
 
 const BATCH = 64;
 const EPOCH = 60000;
@@ -26,7 +27,7 @@ async function ours(spec: ModelSpec, images: Float32Array, labels: Uint8Array, b
   const opt = new Optimizer(net, 'adam');
   const step = (b: number) => {
     const o = (b % 900) * BATCH;
-    net.setInput(images.subarray(o * 784, (o + BATCH) * 784), BATCH);
+    net.setInput(images.subarray(o * INPUT_SIZE, (o + BATCH) * INPUT_SIZE), BATCH);
     net.forward(BATCH);
     net.loss(labels.subarray(o, o + BATCH), BATCH);
     net.backward(BATCH);
@@ -57,8 +58,8 @@ async function tfjs(backend: 'wasm' | 'cpu', spec: ModelSpec, images: Float32Arr
   });
   const model = tf.sequential({ layers });
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
-  const xs = Array.from({ length: 4 }, (_, b) => tf.tensor4d(images.subarray(b * BATCH * 784, (b + 1) * BATCH * 784), [BATCH, 28, 28, 1]));
-  const ys = Array.from({ length: 4 }, (_, b) => tf.oneHot(tf.tensor1d(labels.subarray(b * BATCH, (b + 1) * BATCH), 'int32'), 10));
+  const xs = Array.from({ length: 4 }, (_, b) => tf.tensor4d(images.subarray(b * BATCH * INPUT_SIZE, (b + 1) * BATCH * INPUT_SIZE), [BATCH, ...INPUT_SHAPE]));
+  const ys = Array.from({ length: 4 }, (_, b) => tf.oneHot(tf.tensor1d(labels.subarray(b * BATCH, (b + 1) * BATCH), 'int32'), CLASSES));
   await model.trainOnBatch(xs[0], ys[0]); // warm-up
   const t0 = performance.now();
   for (let b = 0; b < batches; b++) await model.trainOnBatch(xs[b % 4], ys[b % 4]);

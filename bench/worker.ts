@@ -11,14 +11,15 @@ import { cnnSpec, initModel, mlpSpec } from '../src/train/architectures.ts';
 import { serializeModel } from '../src/model/format.ts';
 import type { LoadedModel } from '../src/model/spec.ts';
 import { fmtTime, printTable, type Row } from './report.ts';
+import { IMAGE_SIDE, INPUT_SIZE, MODEL_IDS } from '../src/model/shipped.ts';
 
-const OPTS: AnalyzeOptions = { models: ['mlp', 'cnn'], activations: true, saliency: { method: 'gradient' } };
+const OPTS: AnalyzeOptions = { models: [...MODEL_IDS], activations: true, saliency: { method: 'gradient' } };
 const CASE = 'analyze 28×28: mlp + cnn, all activations, gradient map';
 
 /** The trained models when they exist, else the shipped architectures with seeded weights. */
 function models(): { sources: Record<ModelId, ModelSource>; trained: boolean } {
   const url = (id: ModelId) => new URL(`${id}/model.json`, BUNDLED_MODELS);
-  const trained = (['mlp', 'cnn'] as const).every((id) => existsSync(url(id)));
+  const trained = MODEL_IDS.every((id) => existsSync(url(id)));
   if (trained) return { sources: { mlp: { url: url('mlp').href }, cnn: { url: url('cnn').href } }, trained };
   const files = (m: LoadedModel): ModelSource => {
     const { modelJson, weightData } = serializeModel(m);
@@ -29,8 +30,8 @@ function models(): { sources: Record<ModelId, ModelSource>; trained: boolean } {
 
 /** A stroke-like input (not all zeros: relu/tanh paths and saliency see real values). */
 function input(): Float32Array {
-  const x = new Float32Array(784);
-  for (let r = 5; r < 23; r++) for (let c = 12; c < 16; c++) x[r * 28 + c + ((r - 5) >> 3)] = 0.9;
+  const x = new Float32Array(INPUT_SIZE);
+  for (let r = 5; r < 23; r++) for (let c = 12; c < 16; c++) x[r * IMAGE_SIDE + c + ((r - 5) >> 3)] = 0.9;
   return x;
 }
 

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { createClient, type ClientOptions, type SeeingDigitsClient, type WorkerLike } from './client.ts';
 import type { NodeWorkerData } from './node.ts';
+import { asError } from '../src/util/guards.ts';
 
 export interface NodeClientOptions extends ClientOptions {
   /** The worker script (default worker/node-boot.mjs; a bundled CLI passes its built worker). */
@@ -35,7 +36,6 @@ export function fromNodeWorker(worker: Worker): WorkerLike {
   return {
     endpoint: nodeEndpoint(worker),
     onFailure(cb) {
-      const asError = (e: unknown) => (e instanceof Error ? e : new Error(String(e)));
       worker.on('error', (e) => cb(asError(e)));
       worker.on('messageerror', (e) => cb(asError(e)));
       worker.on('exit', (code) => cb(new Error(`exit code ${code}`)));

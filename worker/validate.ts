@@ -6,14 +6,15 @@
 import { MODEL_IDS, SALIENCY_METHODS, type AnalyzeInput, type AnalyzeOptions, type InitOptions, type ModelId } from './api.ts';
 import { ENGINE_KINDS } from '../src/engines/types.ts';
 import { MAX_STEPS } from '../src/interpret/saliency.ts';
+import { isObj } from '../src/util/guards.ts';
+import { INPUT_SIZE } from '../src/model/shipped.ts';
 
-export const INPUT_SIZE = 28 * 28;
+export { INPUT_SIZE };
 
 export class RequestError extends Error {
   override name = 'RequestError';
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? 'an array' : String(v));
 
 function fail(msg: string): never {

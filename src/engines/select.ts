@@ -7,6 +7,7 @@ import type { EngineInfo } from './types.ts';
 import { simdSupported } from '../wasm/wasm.ts';
 import { SimdEngine } from './simd.ts';
 import { ENGINE_KINDS, type EngineKind, type InferenceEngine } from './types.ts';
+import { errorText } from '../util/guards.ts';
 
 export interface SelectOptions {
   /** 'auto' (default) or the engine to try first. */
@@ -77,7 +78,7 @@ export async function selectEngine(opts: SelectOptions = {}): Promise<Selected> 
       return { engine, info: { kind, reason: reasonFor(kind, choice, skipped), skipped } };
     } catch (e) {
       engine?.dispose();
-      skipped.push({ kind, reason: `failed to start: ${(e as Error).message}` });
+      skipped.push({ kind, reason: `failed to start: ${errorText(e)}` });
     }
   }
   const why = skipped.map((s) => `${s.kind}: ${s.reason}`).join('; ');

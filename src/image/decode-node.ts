@@ -8,6 +8,7 @@ import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
 import type { RgbaImage } from '../preprocess/types.ts';
 import { MAX_PIXELS } from '../preprocess/mnist.ts';
+import { errorText } from '../util/guards.ts';
 
 export class ImageDecodeError extends Error {
   override name = 'ImageDecodeError';
@@ -66,7 +67,7 @@ function decodePng(b: Uint8Array, name: string): RgbaImage {
   try {
     png = PNG.sync.read(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
   } catch (e) {
-    throw new ImageDecodeError(`${name}: corrupt or truncated PNG (${(e as Error).message})`);
+    throw new ImageDecodeError(`${name}: corrupt or truncated PNG (${errorText(e)})`);
   }
   return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.length) };
 }
@@ -109,7 +110,7 @@ export async function decodeImageFile(path: string, opts: DecodeOptions = {}): P
   } catch (e) {
     if (e instanceof ImageDecodeError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ImageDecodeError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${(e as Error).message})`);
+    throw new ImageDecodeError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${errorText(e)})`);
   }
   if (size > maxBytes) {
     const mb = (n: number): string => (n / 1024 / 1024).toFixed(1);

@@ -19,7 +19,7 @@ export interface ExploreOptions {
 function sweep(net: Network, images: Float32Array, count: number, visit: (i: number, outputs: (s: number) => Float32Array, probs: Float32Array) => void) {
   for (let start = 0; start < count; start += net.capacity) {
     const n = Math.min(net.capacity, count - start);
-    net.setInput(images.subarray(start * 784, (start + n) * 784), n);
+    net.setInput(images.subarray(start * net.input.size, (start + n) * net.input.size), n);
     net.forward(n);
     const probs = net.arena.f32(net.probs.ptr, n * net.classes);
     for (let i = 0; i < n; i++) {
@@ -98,9 +98,10 @@ export function topDigits(net: Network, images: Float32Array, labels: Uint8Array
   });
   const used = new Set(tops.flat(2).map((t) => t.index));
   const imagesB64: Record<string, string> = {};
+  const size = net.input.size;
   for (const i of [...used].sort((a, b) => a - b)) {
-    const bytes = new Uint8Array(784);
-    for (let j = 0; j < 784; j++) bytes[j] = Math.round(images[i * 784 + j] * 255);
+    const bytes = new Uint8Array(size);
+    for (let j = 0; j < size; j++) bytes[j] = Math.round(images[i * size + j] * 255);
     imagesB64[String(i)] = Buffer.from(bytes).toString('base64');
   }
   return {

@@ -14,6 +14,7 @@ import {
   type ModelSpec,
 } from './spec.ts';
 import { layerShapes, paramShapes } from './shapes.ts';
+import { errorText, isObj } from '../util/guards.ts';
 
 export { LIMITS };
 
@@ -45,7 +46,6 @@ const fail = (msg: string): never => {
 };
 
 type Json = Record<string, unknown>;
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Reading
@@ -243,7 +243,7 @@ export async function loadModelFromUrl(url: string, fetchFn: typeof fetch = fetc
     try {
       res = await fetchFn(u);
     } catch (e) {
-      return fail(`cannot fetch ${u}: ${(e as Error).message}`);
+      return fail(`cannot fetch ${u}: ${errorText(e)}`);
     }
     if (!res.ok) fail(`cannot fetch ${u}: HTTP ${res.status}`);
     return res;

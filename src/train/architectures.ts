@@ -2,19 +2,21 @@
 import { paramShapes } from '../model/shapes.ts';
 import type { Conv2DSpec, LayerParams, LoadedModel, ModelSpec } from '../model/spec.ts';
 import { mulberry32 } from '../util/random.ts';
+import { CLASSES, INPUT_SHAPE, type ModelId } from '../model/shipped.ts';
 
-export type Architecture = 'mlp' | 'cnn';
+/** The shipped models' architectures, by model id. */
+export type Architecture = ModelId;
 
 /** The notebook's MLP: 784 → 128 (tanh) → 64 (tanh) → 10. */
 export function mlpSpec(): ModelSpec {
   return {
     name: 'seeing-digits-mlp',
-    inputShape: [28, 28, 1],
+    inputShape: [...INPUT_SHAPE],
     layers: [
       { kind: 'Flatten', name: 'flatten' },
       { kind: 'Dense', name: 'hidden1', units: 128, activation: 'tanh', useBias: true },
       { kind: 'Dense', name: 'hidden2', units: 64, activation: 'tanh', useBias: true },
-      { kind: 'Dense', name: 'output', units: 10, activation: 'softmax', useBias: true },
+      { kind: 'Dense', name: 'output', units: CLASSES, activation: 'softmax', useBias: true },
     ],
   };
 }
@@ -26,7 +28,7 @@ export function cnnSpec([c1, c2, hidden] = [16, 32, 128]): ModelSpec {
   });
   return {
     name: 'seeing-digits-cnn',
-    inputShape: [28, 28, 1],
+    inputShape: [...INPUT_SHAPE],
     layers: [
       conv('conv1', c1),
       { kind: 'MaxPooling2D', name: 'pool1' },
@@ -34,7 +36,7 @@ export function cnnSpec([c1, c2, hidden] = [16, 32, 128]): ModelSpec {
       { kind: 'MaxPooling2D', name: 'pool2' },
       { kind: 'Flatten', name: 'flatten' },
       { kind: 'Dense', name: 'hidden', units: hidden, activation: 'relu', useBias: true },
-      { kind: 'Dense', name: 'output', units: 10, activation: 'softmax', useBias: true },
+      { kind: 'Dense', name: 'output', units: CLASSES, activation: 'softmax', useBias: true },
     ],
   };
 }

@@ -6,8 +6,9 @@
  *
  * Deterministic: every random number comes from the `rng` passed in, in a fixed order.
  */
+import { IMAGE_SIDE } from '../model/shipped.ts';
 
-export const SIDE = 28;
+export const SIDE = IMAGE_SIDE;
 const N = SIDE * SIDE;
 /** Where MNIST puts the ink's centre of mass (pixel-index coordinates). */
 const CENTRE = 14;

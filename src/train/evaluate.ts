@@ -2,6 +2,7 @@
 import type { InferenceEngine } from '../engines/types.ts';
 import type { Network } from '../model/network.ts';
 import { argmax } from '../util/array.ts';
+import { CLASSES, INPUT_SIZE } from '../model/shipped.ts';
 
 export interface Metrics {
   count: number;
@@ -30,10 +31,10 @@ export function evaluate(net: Network, images: Float32Array, labels: Uint8Array,
 
 /** The same metrics through any engine, one image at a time (the TensorFlow.js engines). */
 export async function evaluateEngine(engine: InferenceEngine, id: string, images: Float32Array, labels: Uint8Array): Promise<Metrics> {
-  const confusion = Array.from({ length: 10 }, () => new Array<number>(10).fill(0));
+  const confusion = Array.from({ length: CLASSES }, () => new Array<number>(CLASSES).fill(0));
   let lossSum = 0;
   for (let i = 0; i < labels.length; i++) {
-    const { probs } = await engine.predict(id, images.subarray(i * 784, (i + 1) * 784));
+    const { probs } = await engine.predict(id, images.subarray(i * INPUT_SIZE, (i + 1) * INPUT_SIZE));
     lossSum -= Math.log(Math.max(probs[labels[i]], 1e-30));
     confusion[labels[i]][argmax(probs)]++;
   }

@@ -77,8 +77,9 @@ export async function train(
   const resumed = await loadCheckpoint(opts, net, optimizer, log);
   const trainCount = data.train.count - opts.validation;
   if (trainCount < opts.batch) throw new Error(`train: ${trainCount} training images is fewer than one batch`);
+  const inSize = net.input.size;
   const val = {
-    images: data.train.images.subarray(trainCount * 784),
+    images: data.train.images.subarray(trainCount * inSize),
     labels: data.train.labels.subarray(trainCount),
   };
   const batches = Math.floor(trainCount / opts.batch);
@@ -100,11 +101,11 @@ export async function train(
     const labels = new Uint8Array(opts.batch);
     let lr = opts.lr;
     for (let b = 0; b < batches; b++) {
-      const input = net.arena.f32(net.input.ptr, opts.batch * 784);
+      const input = net.arena.f32(net.input.ptr, opts.batch * inSize);
       for (let i = 0; i < opts.batch; i++) {
         const k = order[b * opts.batch + i];
-        const src = data.train.images.subarray(k * 784, k * 784 + 784);
-        const dst = input.subarray(i * 784, i * 784 + 784);
+        const src = data.train.images.subarray(k * inSize, (k + 1) * inSize);
+        const dst = input.subarray(i * inSize, (i + 1) * inSize);
         if (augment) augment(src, dst);
         else dst.set(src);
         labels[i] = data.train.labels[k];
@@ -112,9 +113,9 @@ export async function train(
       net.forward(opts.batch);
       const loss = net.loss(labels, opts.batch);
       if (!Number.isFinite(loss)) throw new Error(`train: the loss became ${loss} at epoch ${epoch}; lower --lr`);
-      const probs = net.arena.f32(net.probs.ptr, opts.batch * 10);
+      const probs = net.arena.f32(net.probs.ptr, opts.batch * net.classes);
       let ok = 0;
-      for (let i = 0; i < opts.batch; i++) if (argmax(probs, i * 10, 10) === labels[i]) ok++;
+      for (let i = 0; i < opts.batch; i++) if (argmax(probs, i * net.classes, net.classes) === labels[i]) ok++;
       net.backward(opts.batch);
       lr = cosine(opts.lr, optimizer.step, totalSteps);
       optimizer.apply(lr);

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist } from '../../src/data/mnist-node.ts';
+import { MODEL_IDS } from '../../src/model/shipped.ts';
 
 const BIN = new URL('../../bin/seeing-digits.js', import.meta.url).pathname;
 
@@ -55,7 +56,7 @@ describe('seeing-digits classify', () => {
     const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.file)).toEqual(files);
     for (const [i, label] of [[0, labels[0]], [2, labels[1]]]) {
-      for (const id of ['mlp', 'cnn']) {
+      for (const id of MODEL_IDS) {
         const m = lines[i].models[id];
         expect(m.digit).toBe(label);
         expect(m.probs).toHaveLength(10);

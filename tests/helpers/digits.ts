@@ -1,6 +1,7 @@
 /** Building test images out of real MNIST digits, and measuring 28×28 results. */
 import { loadMnist, type MnistSet } from '../../src/data/mnist-node.ts';
 import type { RgbaImage } from '../../src/preprocess/types.ts';
+import { INPUT_SIZE } from '../../src/model/shipped.ts';
 
 let test: MnistSet | undefined;
 
@@ -11,7 +12,7 @@ export function mnistTest(): MnistSet {
 
 /** MNIST test digit k (28×28, ink bright on dark). */
 export function digit(k: number): Float32Array {
-  return mnistTest().images.slice(k * 784, (k + 1) * 784);
+  return mnistTest().images.slice(k * INPUT_SIZE, (k + 1) * INPUT_SIZE);
 }
 
 export type Rgb = [number, number, number];

@@ -9,6 +9,7 @@ import { TfjsEngine } from '../../src/engines/tfjs.ts';
 import { createSimdEngineNode } from '../../src/engines/simd-node.ts';
 import type { InferenceEngine } from '../../src/engines/types.ts';
 import { gaussian, saliency } from '../../src/interpret/saliency.ts';
+import { MODEL_IDS } from '../../src/model/shipped.ts';
 
 const ENGINES: [string, () => Promise<InferenceEngine>][] = [
   ['simd', createSimdEngineNode],
@@ -41,7 +42,7 @@ for (const [engineName, create] of ENGINES) {
       await engine.load('cnn', await loadedFromTf(tf, tfCnn(tf, 7)));
     });
 
-    for (const id of ['mlp', 'cnn']) {
+    for (const id of MODEL_IDS) {
       it(`${id} gradient: signed ∂logit/∂x matches central differences (target 4)`, async () => {
         const x = digitLike(1);
         const { map, target, method } = await saliency(engine, id, x, { method: 'gradient', target: 4 });

@@ -11,10 +11,11 @@ import { loadModelFromDir } from '../../src/model/format-node.ts';
 import { Network } from '../../src/model/network.ts';
 import { evaluate } from '../../src/train/evaluate.ts';
 import { tfBackend } from '../../src/engines/tfjs-node.ts';
+import { MODEL_IDS } from '../../src/model/shipped.ts';
 
 const BARS = { mlp: 0.98, cnn: 0.993 };
 
-describe.each(['mlp', 'cnn'] as const)('shipped %s model', (id) => {
+describe.each(MODEL_IDS)('shipped %s model', (id) => {
   const dir = shippedModelDir(id);
   const test = loadMnist('test');
 
