@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadMnist } from '../data/mnist-node.ts';
 import { pcaMap, topDigits } from '../interpret/explore.ts';
+import { NEURONS_FILE, PCA_FILE } from '../interpret/explorer-files.ts';
 import { parseArgs } from 'node:util';
 import { num, UsageError, type Command } from './args.ts';
 import { openModel } from './models.ts';
@@ -32,9 +33,9 @@ async function run(argv: string[]): Promise<number> {
     top: num(values.top, 'top', 6, { int: true, min: 1 }),
   };
   const pca = pcaMap(net, test.images, test.labels, opts);
-  await writeFile(join(dir, 'pca.json'), JSON.stringify(pca) + '\n');
+  await writeFile(join(dir, PCA_FILE), JSON.stringify(pca) + '\n');
   const neurons = topDigits(net, test.images, test.labels, opts);
-  await writeFile(join(dir, 'neurons.json'), JSON.stringify(neurons) + '\n');
+  await writeFile(join(dir, NEURONS_FILE), JSON.stringify(neurons) + '\n');
   console.log(
     `${values.model}: pca.json (layer ${pca.layer}, ${pca.points.length} digits, ` +
       `${(pca.explained[0] * 100).toFixed(1)}% + ${(pca.explained[1] * 100).toFixed(1)}% of variance), ` +

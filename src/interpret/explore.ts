@@ -1,10 +1,11 @@
 /**
- * The explorer's precomputed data (formats in extension/ui/formats.ts): a 2-D PCA map of a hidden layer's
+ * The explorer's precomputed data (formats in ./explorer-files.ts): a 2-D PCA map of a hidden layer's
  * activations over MNIST test digits, and for every hidden unit the test digits that excite it most.
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import type { Network } from '../model/network.ts';
 import { argmax } from '../util/array.ts';
+import type { NeuronsFile, NeuronTop, PcaFile, PcaPoint } from './explorer-files.ts';
 
 export interface ExploreOptions {
   /** Layer to project (default: the last Dense layer before the output). */
@@ -28,7 +29,7 @@ function sweep(net: Network, images: Float32Array, count: number, visit: (i: num
   }
 }
 
-export function pcaMap(net: Network, images: Float32Array, labels: Uint8Array, opts: ExploreOptions = {}) {
+export function pcaMap(net: Network, images: Float32Array, labels: Uint8Array, opts: ExploreOptions = {}): Required<PcaFile> {
   const hidden = net.steps.map((s, i) => [s, i] as const).filter(([s]) => s.spec.kind === 'Dense').slice(0, -1);
   const [step, index] = opts.layer ? (hidden.find(([s]) => s.spec.name === opts.layer) ?? []) : (hidden.at(-1) ?? []);
   if (!step || index === undefined) throw new Error(`explore: no hidden Dense layer ${opts.layer ?? ''} in ${net.spec.name}`);
@@ -53,7 +54,7 @@ export function pcaMap(net: Network, images: Float32Array, labels: Uint8Array, o
   // Fix each axis's sign (eigenvectors are defined up to sign) so maps are stable across runs.
   for (const c of components) if (c.reduce((s, v) => s + v, 0) < 0) c.forEach((v, j) => (c[j] = -v));
   const round = (v: number) => Math.round(v * 1e4) / 1e4;
-  const points = [];
+  const points: PcaPoint[] = [];
   for (let i = 0; i < count; i++) {
     const row = acts.getRow(i);
     const [x, y] = components.map((c) => c.reduce((s, v, j) => s + v * row[j], 0));
@@ -69,7 +70,7 @@ export function pcaMap(net: Network, images: Float32Array, labels: Uint8Array, o
   };
 }
 
-export function topDigits(net: Network, images: Float32Array, labels: Uint8Array, opts: ExploreOptions = {}) {
+export function topDigits(net: Network, images: Float32Array, labels: Uint8Array, opts: ExploreOptions = {}): Required<NeuronsFile> {
   const k = opts.top ?? 6;
   const units = net.steps
     .map((s, i) => [s, i] as const)
@@ -111,7 +112,7 @@ export function topDigits(net: Network, images: Float32Array, labels: Uint8Array
       name: s.spec.name,
       kind: s.spec.kind as 'Dense' | 'Conv2D',
       units: tops[u].length,
-      top: tops[u].map((list) => list.map((t) => ({ index: t.index, label: labels[t.index], activation: Math.round(t.activation * 1e4) / 1e4 }))),
+      top: tops[u].map((list) => list.map((t): NeuronTop => ({ index: t.index, label: labels[t.index], activation: Math.round(t.activation * 1e4) / 1e4 }))),
     })),
   };
 }
