@@ -17,6 +17,7 @@ import {
   type ModelSource,
   type ModelSummary,
   type SeeingDigitsApi,
+  type WorkerStats,
 } from './api.ts';
 import { checkAnalyzeInput, checkAnalyzeOptions, checkInitOptions } from './validate.ts';
 import { selectEngine, type Environment } from '../src/engines/select.ts';
@@ -27,6 +28,7 @@ import type { LoadedModel } from '../src/model/spec.ts';
 import { preprocess } from '../src/preprocess/mnist.ts';
 import { saliency } from '../src/interpret/saliency.ts';
 import { argmax } from '../src/util/array.ts';
+import { engineMemoryBytes } from '../src/wasm/wasm.ts';
 
 /** Test-only misbehaviour, so the client's crash and timeout handling can be tested against a real worker. */
 export interface Faults {
@@ -95,7 +97,20 @@ export function createService(deps: ServiceDeps): SeeingDigitsApi {
         if (result.ok) result.ms = performance.now() - t0;
         return Comlink.transfer(result, transferables(result));
       }),
+    stats: () => serial(async () => (fault('stats'), stats(await ready()))),
   };
+}
+
+async function stats(s: State): Promise<WorkerStats> {
+  const out: WorkerStats = { engine: s.info.kind, wasmBytes: engineMemoryBytes() };
+  if (s.info.kind.startsWith('tfjs')) {
+    const tf = await import('@tensorflow/tfjs-core'); // already loaded by the engine
+    const m = tf.memory();
+    // The wasm backend's module memory (Emscripten's HEAPU8), where its tensors live.
+    const heap = (tf.backend() as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8;
+    out.tfjs = { tensors: m.numTensors, bytes: m.numBytes, ...(heap ? { wasmBytes: heap.buffer.byteLength } : {}) };
+  }
+  return out;
 }
 
 async function init(deps: ServiceDeps, opts: InitOptions = {}, prev?: State): Promise<State> {

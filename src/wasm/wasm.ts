@@ -22,7 +22,23 @@ export async function instantiateEngine(bytes: BufferSource): Promise<EngineExpo
       },
     },
   });
-  return instance.exports as unknown as EngineExports;
+  const ex = instance.exports as unknown as EngineExports;
+  memories.add(new WeakRef(ex.memory));
+  return ex;
+}
+
+/** Every engine memory instantiated here, weakly: engineMemoryBytes() reports them without keeping them alive. */
+const memories = new Set<WeakRef<WebAssembly.Memory>>();
+
+/** Bytes of WebAssembly memory held by the engine instances still alive (diagnostics: soak tests, stats()). */
+export function engineMemoryBytes(): number {
+  let bytes = 0;
+  for (const ref of memories) {
+    const m = ref.deref();
+    if (m) bytes += m.buffer.byteLength;
+    else memories.delete(ref);
+  }
+  return bytes;
 }
 
 /**
