@@ -26,8 +26,13 @@ export const IMAGE_LIMITS = {
   maxPixels: 40_000_000,
 };
 
-const ascii = (b: Uint8Array, from: number, to: number): string =>
-  String.fromCharCode(...b.subarray(from, Math.min(to, b.length)));
+// NOTE: plain indexing only, no subarray/slice: in a Firefox content script the bytes may live in the page's
+// compartment, where the species lookup of `constructor` that subarray does is denied.
+function ascii(b: Uint8Array, from: number, to: number): string {
+  let s = '';
+  for (let i = from; i < Math.min(to, b.length); i++) s += String.fromCharCode(b[i]);
+  return s;
+}
 const startsWith = (b: Uint8Array, sig: number[], at = 0): boolean => sig.every((v, i) => b[at + i] === v);
 const u16le = (b: Uint8Array, o: number) => b[o] | (b[o + 1] << 8);
 const u16be = (b: Uint8Array, o: number) => (b[o] << 8) | b[o + 1];
