@@ -56,7 +56,8 @@ export interface AnalyzePrefs {
   saliency: { method: SaliencyMethod; steps: number };
 }
 
-export type ReadImageReply = { ok: true; image: WireImage } | { ok: false; message: string };
+/** `network`: the page's download failed for network or CORS reasons, the one failure worth a second fetch. */
+export type ReadImageReply = { ok: true; image: WireImage } | { ok: false; message: string; network?: boolean };
 
 export type Message =
   | { type: 'sd:read-image'; srcUrl: string }
@@ -158,7 +159,7 @@ export function isAnalyzeOutcome(v: unknown): v is AnalyzeOutcome {
 
 export function isReadImageReply(v: unknown): v is ReadImageReply {
   if (!isObj(v)) return false;
-  return v.ok === true ? isWireImage(v.image) : v.ok === false && isStr(v.message, 2000);
+  return v.ok === true ? isWireImage(v.image) : v.ok === false && isStr(v.message, 2000) && (v.network === undefined || typeof v.network === 'boolean');
 }
 
 const FIELDS: { [T in MessageType]: (m: Obj) => boolean } = {

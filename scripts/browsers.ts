@@ -46,16 +46,16 @@ const tempProfile = (name: string) => mkdtempSync(join(tmpdir(), `sd-e2e-${name}
 
 /** The models dist/<target> ships (models/index.json, written by the build). */
 export function builtModels(target: 'chrome' | 'firefox'): string[] {
-  const index = join(DIST, target, 'models/index.json');
-  if (!existsSync(index)) throw new Error(`${index} is missing: run \`npm run build\` first`);
+  const index = join(DIST, 'test', target, 'models/index.json');
+  if (!existsSync(index)) throw new Error(`${index} is missing: run \`npm run build && npm run build:test\` first`);
   return JSON.parse(readFileSync(index, 'utf8')) as string[];
 }
 
 /** The built extension to load, dist/<target>, which must ship both trained models (the tests read real digits). */
 function extensionDir(target: 'chrome' | 'firefox'): string {
   const models = builtModels(target);
-  if (models.join() !== 'mlp,cnn') throw new Error(`dist/${target} ships models [${models}], not mlp and cnn: run \`npm run build\``);
-  return join(DIST, target);
+  if (models.join() !== 'mlp,cnn') throw new Error(`dist/test/${target} ships models [${models}], not mlp and cnn: run \`npm run build:test\``);
+  return join(DIST, 'test', target);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

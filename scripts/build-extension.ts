@@ -4,10 +4,12 @@
  *   dist/seeing-digits-{chrome,firefox}.zip
  *   dist/demo/                              the demo page and its digit images (npm start, e2e tests)
  * `npm run build:wasm` runs first (package.json) so build/engine.wasm is fresh.
+ * `--test` (npm run build:test): the variant the end-to-end tests load, with test-only hooks (__SD_TEST_HOOKS__),
+ *   in dist/test/{chrome,firefox}/ only, never zipped: the production build never contains them.
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { build } from 'vite';
+import { build, type InlineConfig, type UserConfig } from 'vite';
 import webExt from 'web-ext';
 import { contentConfig, pagesConfig, STAGE } from '../vite.config.ts';
 import { buildManifest, type Target } from '../extension/manifest.ts';
@@ -18,6 +20,10 @@ import { writeDemoAssets } from './demo-assets.ts';
 const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
 const TARGETS: Target[] = ['chrome', 'firefox'];
+const TEST = process.argv.includes('--test');
+const OUT = TEST ? join(DIST, 'test') : DIST;
+/** A vite config with the build flag: `if (__SD_TEST_HOOKS__)` blocks are dropped from the production bundle. */
+const flagged = (c: UserConfig): InlineConfig => ({ ...c, configFile: false, define: { ...c.define, __SD_TEST_HOOKS__: JSON.stringify(TEST) } });
 /** Files only one browser uses. */
 const ONLY: Record<Target, string[]> = {
   chrome: ['offscreen', PATHS.background.chrome],
@@ -56,11 +62,12 @@ function copyModels(): string[] {
 }
 
 async function pack(target: Target, version: string): Promise<void> {
-  const out = join(DIST, target);
+  const out = join(OUT, target);
   rmSync(out, { recursive: true, force: true });
   cpSync(STAGE, out, { recursive: true });
   for (const other of ONLY[target === 'chrome' ? 'firefox' : 'chrome']) rmSync(join(out, other), { recursive: true, force: true });
   writeFileSync(join(out, 'manifest.json'), JSON.stringify(buildManifest(target, version), null, 2) + '\n');
+  if (TEST) return;
   await webExt.cmd.build(
     { sourceDir: out, artifactsDir: DIST, filename: `seeing-digits-${target}.zip`, overwriteDest: true },
     { showReadyMessage: false },
@@ -70,8 +77,8 @@ async function pack(target: Target, version: string): Promise<void> {
 async function main(): Promise<void> {
   const started = performance.now();
   const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-  await build({ ...pagesConfig, configFile: false });
-  await build({ ...contentConfig, configFile: false });
+  await build(flagged(pagesConfig));
+  await build(flagged(contentConfig));
   for (const t of TARGETS) need(join(STAGE, PATHS.background[t]), 'the pages build did not write it');
   need(join(STAGE, PATHS.content), 'the content build did not write it');
   writeIcons(STAGE, PATHS.icons);
@@ -79,6 +86,7 @@ async function main(): Promise<void> {
   const models = copyModels();
   for (const target of TARGETS) await pack(target, version);
   rmSync(STAGE, { recursive: true, force: true });
+  if (TEST) return void console.log(`built the test variant (with test hooks) in dist/test/chrome and dist/test/firefox`);
   const demo = writeDemoAssets(join(DIST, 'demo'));
   const secs = ((performance.now() - started) / 1000).toFixed(1);
   console.log(`built dist/chrome, dist/firefox and their zips in ${secs} s`);

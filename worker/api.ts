@@ -116,6 +116,15 @@ export interface ModelSummary {
   params: number;
 }
 
+/** The worker's memory, for soak tests and diagnostics. */
+export interface WorkerStats {
+  engine: EngineKind;
+  /** Bytes of the SIMD engine's WebAssembly memory (0 when no SIMD engine is alive). */
+  wasmBytes: number;
+  /** TensorFlow.js tensors and their bytes, when a TensorFlow.js engine runs; wasmBytes: its wasm backend's memory. */
+  tfjs?: { tensors: number; bytes: number; wasmBytes?: number };
+}
+
 export interface SeeingDigitsApi {
   /** Loads the models and starts the best engine (or the one asked for). Safe to call again to switch engine. */
   init(opts?: InitOptions): Promise<EngineInfo>;
@@ -131,4 +140,6 @@ export interface SeeingDigitsApi {
   runWithCache(model: ModelId, inputs: Float32Array, opts?: CacheOptions): Promise<HookRun>;
   /** The same with interventions, in forward and backward; activations only at `opts.names` (default none). */
   runWithHooks(model: ModelId, inputs: Float32Array, hooks: Intervention[], opts?: CacheOptions): Promise<HookRun>;
+  /** Memory diagnostics (no effect on the models or the engine). */
+  stats(): Promise<WorkerStats>;
 }

@@ -21,6 +21,7 @@ import {
   type ModelSource,
   type ModelSummary,
   type SeeingDigitsApi,
+  type WorkerStats,
 } from './api.ts';
 import {
   RequestError,
@@ -44,6 +45,7 @@ import { parseMeans } from '../src/interpret/means.ts';
 import { withHooks } from '../src/interpret/hooked-engine.ts';
 import { size } from '../src/model/shapes.ts';
 import { argmax } from '../src/util/array.ts';
+import { engineMemoryBytes } from '../src/wasm/wasm.ts';
 
 /** Test-only misbehaviour, so the client's crash and timeout handling can be tested against a real worker. */
 export interface Faults {
@@ -137,6 +139,7 @@ export function createService(deps: ServiceDeps): SeeingDigitsApi {
         const r = await run('runWithHooks', await ready(), model, inputs, checkHooks('runWithHooks', hooks), opts);
         return Comlink.transfer(r, runTransferables(r));
       }),
+    stats: () => serial(async () => (fault('stats'), stats(await ready()))),
   };
 }
 
@@ -170,6 +173,18 @@ async function hookErrors<T>(method: string, fn: () => Promise<T>): Promise<T> {
     if (e instanceof HookError) throw new RequestError(`${method}: ${e.message}`);
     throw e;
   }
+}
+
+async function stats(s: State): Promise<WorkerStats> {
+  const out: WorkerStats = { engine: s.info.kind, wasmBytes: engineMemoryBytes() };
+  if (s.info.kind.startsWith('tfjs')) {
+    const tf = await import('@tensorflow/tfjs-core'); // already loaded by the engine
+    const m = tf.memory();
+    // The wasm backend's module memory (Emscripten's HEAPU8), where its tensors live.
+    const heap = (tf.backend() as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8;
+    out.tfjs = { tensors: m.numTensors, bytes: m.numBytes, ...(heap ? { wasmBytes: heap.buffer.byteLength } : {}) };
+  }
+  return out;
 }
 
 async function init(deps: ServiceDeps, opts: InitOptions = {}, prev?: State): Promise<State> {

@@ -8,6 +8,10 @@ import { isImageUrl, isReadImageReply, type AnalyzeOutcome, type AnalyzePrefs, t
 import { describe, errorOutcome } from '../shared/outcome.ts';
 import { hasAccess, remember, type PendingClick } from './access.ts';
 import { analyzePrefs } from './prefs.ts';
+import { withDeadline } from '../../src/net/bounded-fetch.ts';
+
+/** Everything one click does (inject, read, fetch again, analyse) ends within this, as a message in the panel. */
+export const CLICK_DEADLINE_MS = 30_000;
 
 /** Reads an image with the extension's rights and runs the models: in the offscreen document or in place. */
 export type Analyze = (source: ImageSource, prefs: AnalyzePrefs) => Promise<AnalyzeOutcome>;
@@ -61,7 +65,10 @@ export async function classify(t: PendingClick, analyze: Analyze): Promise<Analy
   const read: unknown = await send(t, { type: 'sd:read-image', srcUrl: t.srcUrl });
   if (isReadImageReply(read) && read.ok) return analyze({ kind: 'pixels', image: read.image }, prefs);
   const pageError = isReadImageReply(read) && !read.ok ? read.message : '';
-  if (t.srcUrl.startsWith('data:') || t.srcUrl.startsWith('blob:')) {
+  // Download again with the extension's rights only when the page's failed for network/CORS reasons: a file too
+  // large, too slow or not an image would be just as bad the second time.
+  const retry = !isReadImageReply(read) || (!read.ok && read.network === true);
+  if (!retry || t.srcUrl.startsWith('data:') || t.srcUrl.startsWith('blob:')) {
     return errorOutcome('unreadable', `Cannot read this image: ${pageError || 'the page did not give its pixels'}.`);
   }
   return explain(t, await analyze({ kind: 'url', url: t.srcUrl }, prefs), pageError);
@@ -72,7 +79,8 @@ export async function classifyAndShow(t: PendingClick, analyze: Analyze): Promis
   let outcome: AnalyzeOutcome;
   try {
     await send(t, { type: 'sd:panel-loading', srcUrl: t.srcUrl });
-    outcome = await classify(t, analyze);
+    const late = `it took more than ${CLICK_DEADLINE_MS / 1000} s to read and analyse the image`;
+    outcome = await withDeadline(CLICK_DEADLINE_MS, late, () => classify(t, analyze));
   } catch (e) {
     outcome = errorOutcome('engine', `Something went wrong: ${describe(e)}`);
   }

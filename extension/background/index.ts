@@ -9,6 +9,9 @@ import { classifyAndShow, handleImageClick, type Analyze, type ClickInfo } from 
 
 const MENU_ID = 'seeing-digits-classify';
 
+/** Set by scripts/build-extension.ts: true only in the test variant (dist/test/), which e2e tests load. */
+declare const __SD_TEST_HOOKS__: boolean;
+
 export function startBackground(analyze: Analyze): void {
   const onClick = (info: ClickInfo, tab?: browser.Tabs.Tab) => handleImageClick(analyze, info, tab);
 
@@ -41,5 +44,6 @@ export function startBackground(analyze: Analyze): void {
   });
 
   // For tests: a native context menu cannot be clicked headless, so they call this with what the menu passes.
-  Object.assign(globalThis, { handleImageClick: onClick });
+  // Only in the test build: a global any extension page could call would otherwise ship to users.
+  if (__SD_TEST_HOOKS__) Object.assign(globalThis, { handleImageClick: onClick });
 }

@@ -8,6 +8,7 @@ import type { ReadImageReply } from '../messages.ts';
 import { encodePixels } from '../messages.ts';
 import { describe } from '../shared/outcome.ts';
 import { fetchImage, rasteriseElement } from '../shared/image.ts';
+import { BoundedFetchError } from '../../src/net/bounded-fetch.ts';
 
 /** The <img> whose source is `srcUrl`, preferring one that is loaded and on screen. */
 export function findImage(srcUrl: string): HTMLImageElement | null {
@@ -35,6 +36,6 @@ export async function readImage(srcUrl: string): Promise<ReadImageReply> {
     const { width, height, data } = await read(srcUrl, findImage(srcUrl));
     return { ok: true, image: { width, height, data: encodePixels(data) } };
   } catch (e) {
-    return { ok: false, message: describe(e) };
+    return { ok: false, message: describe(e), ...(e instanceof BoundedFetchError && e.kind === 'network' ? { network: true } : {}) };
   }
 }

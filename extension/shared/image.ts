@@ -4,6 +4,8 @@
  * images are downscaled first; SVGs have no pixels, so they are rasterised at a fixed size.
  */
 import type { RgbaImage } from '../../src/preprocess/types.ts';
+import { boundedFetch, BoundedFetchError } from '../../src/net/bounded-fetch.ts';
+import { formatName, sizeProblem, sniffImage } from '../../src/image/sniff.ts';
 
 /** Longest side we hand to preprocessing; a digit needs far fewer pixels than this (MNIST: 20×20 of ink). */
 export const MAX_SIDE = 512;
@@ -11,6 +13,8 @@ export const MAX_SIDE = 512;
 export const SVG_SIDE = 280;
 /** Bytes we are willing to download for one image. */
 export const MAX_BYTES = 32 << 20;
+/** Deadline of one image download, body included. */
+export const FETCH_TIMEOUT_MS = 4000;
 
 export class ImageReadError extends Error {
   override name = 'ImageReadError';
@@ -41,9 +45,21 @@ export async function decodeBlob(blob: Blob, url = ''): Promise<RgbaImage> {
   if (blob.size === 0) throw new ImageReadError('the image is empty (0 bytes)');
   if (blob.size > MAX_BYTES) throw new ImageReadError(`the image is too large to read (${(blob.size / 2 ** 20).toFixed(0)} MiB)`);
   if (isSvg(blob, url)) return decodeSvg(blob);
+  // The size from the header, before the browser decodes anything (a 429-byte PNG can declare 20000×20000).
+  const head = sniffImage(new Uint8Array(await blob.arrayBuffer()));
+  if (head.format === 'svg') return decodeSvg(blob);
+  if (!head.format || head.width === undefined || head.height === undefined) {
+    const what = head.format ? `this ${formatName(head.format)} is damaged (its header gives no size)` : 'this file is not an image format Seeing Digits reads';
+    throw new ImageReadError(what);
+  }
+  const problem = sizeProblem(head.width, head.height);
+  if (problem) throw new ImageReadError(problem);
   let bitmap: ImageBitmap;
   try {
-    bitmap = await createImageBitmap(blob);
+    // Downscaled while decoding where the browser can (fitSize again below where it cannot).
+    const fit = fitSize(head.width, head.height);
+    const resize = fit.width < head.width ? { resizeWidth: fit.width, resizeHeight: fit.height, resizeQuality: 'high' as const } : {};
+    bitmap = await createImageBitmap(blob, resize);
   } catch {
     throw new ImageReadError(`this file is not an image the browser can decode (${blob.type || 'unknown type'})`);
   }
@@ -82,11 +98,28 @@ export function rasteriseElement(img: HTMLImageElement, svg = SVG_URL.test(img.c
   return rasterise(img, size.width, size.height);
 }
 
-/** Fetches and decodes an image URL (with whatever CORS rights the calling context has). */
-export async function fetchImage(url: string): Promise<RgbaImage> {
-  const res = await fetch(url, { cache: 'force-cache' });
-  if (!res.ok) throw new ImageReadError(`the image could not be downloaded (HTTP ${res.status})`);
-  const length = Number(res.headers.get('content-length'));
-  if (length > MAX_BYTES) throw new ImageReadError(`the image is too large to read (${(length / 2 ** 20).toFixed(0)} MiB)`);
-  return decodeBlob(await res.blob(), url);
+/** Extension pages (offscreen document, Firefox's background page) fetch with host permissions: never with cookies. */
+const privileged = () => /^(chrome|moz)-extension:$/.test(globalThis.location?.protocol ?? '');
+
+/**
+ * Fetches and decodes an image URL (with whatever CORS rights the calling context has), bounded in bytes and time.
+ * A network or CORS failure is rethrown as a BoundedFetchError of kind 'network' (worth a try with other rights);
+ * every other failure is an ImageReadError (not worth downloading again).
+ */
+export async function fetchImage(url: string, signal?: AbortSignal): Promise<RgbaImage> {
+  let body;
+  try {
+    body = await boundedFetch(url, {
+      maxBytes: MAX_BYTES,
+      timeoutMs: FETCH_TIMEOUT_MS,
+      credentials: privileged() ? 'omit' : 'same-origin',
+      redirect: 'follow',
+      cache: 'force-cache',
+      signal,
+    });
+  } catch (e) {
+    if (e instanceof BoundedFetchError && e.kind !== 'network') throw new ImageReadError(e.message);
+    throw e;
+  }
+  return decodeBlob(new Blob([body.bytes], { type: body.type }), url);
 }

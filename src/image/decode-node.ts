@@ -1,7 +1,8 @@
 /**
  * Image files → RgbaImage in Node (the CLI and tests): PNG through pngjs, JPEG through jpeg-js. The format is sniffed
  * from the magic bytes, not the file name, so a PNG saved as .jpg still works and a WebP saved as .png gets an
- * honest message.
+ * honest message. The header's size is checked (each side and the total, IMAGE_LIMITS) and a PNG's image data
+ * inflated and measured before pngjs sees the file: pngjs neither bounds a side nor notices missing rows.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { PNG } from 'pngjs';
@@ -9,6 +10,8 @@ import jpeg from 'jpeg-js';
 import type { RgbaImage } from '../preprocess/types.ts';
 import { MAX_PIXELS } from '../preprocess/mnist.ts';
 import { errorText } from '../util/guards.ts';
+import { formatName, sizeProblem, sniffImage } from './sniff.ts';
+import { pngDataProblem } from './png-data.ts';
 
 export class ImageDecodeError extends Error {
   override name = 'ImageDecodeError';
@@ -21,48 +24,24 @@ export interface DecodeOptions {
 
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
-type Format = 'png' | 'jpeg';
-
-const startsWith = (b: Uint8Array, sig: number[], at = 0): boolean => sig.every((v, i) => b[at + i] === v);
-const ascii = (b: Uint8Array, from: number, to: number): string => String.fromCharCode(...b.subarray(from, to));
-
-/** Formats we recognise but do not decode, each with its magic bytes. */
-function unsupported(b: Uint8Array): string | null {
-  if (ascii(b, 0, 4) === 'GIF8') return 'GIF';
-  if (ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 12) === 'WEBP') return 'WebP';
-  if (ascii(b, 0, 2) === 'BM') return 'BMP';
-  if (startsWith(b, [0x49, 0x49, 0x2a, 0x00]) || startsWith(b, [0x4d, 0x4d, 0x00, 0x2a])) return 'TIFF';
-  if (ascii(b, 4, 8) === 'ftyp') {
-    const brand = ascii(b, 8, 12);
-    return brand.startsWith('avi') ? 'AVIF' : brand.startsWith('hei') || brand.startsWith('mif') ? 'HEIC' : 'an ISO media file';
+/** Refuses anything but a PNG or JPEG whose header declares a size within IMAGE_LIMITS, before any decoding. */
+function checkHeader(b: Uint8Array, name: string): 'png' | 'jpeg' {
+  const h = sniffImage(b);
+  if (h.format !== 'png' && h.format !== 'jpeg') {
+    if (h.format) throw new ImageDecodeError(`${name}: ${formatName(h.format)} is not supported: convert it to PNG or JPEG`);
+    throw new ImageDecodeError(`${name}: not an image this tool can read (not PNG or JPEG)`);
   }
-  if (startsWith(b, [0x00, 0x00, 0x01, 0x00])) return 'ICO';
-  const head = ascii(b, 0, Math.min(b.length, 256)).trimStart().toLowerCase();
-  if (head.startsWith('<svg') || (head.startsWith('<?xml') && head.includes('<svg'))) return 'SVG';
-  return null;
-}
-
-function sniff(b: Uint8Array, name: string): Format {
-  if (startsWith(b, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
-  if (startsWith(b, [0xff, 0xd8, 0xff])) return 'jpeg';
-  const other = unsupported(b);
-  if (other) throw new ImageDecodeError(`${name}: ${other} is not supported: convert it to PNG or JPEG`);
-  throw new ImageDecodeError(`${name}: not an image this tool can read (not PNG or JPEG)`);
-}
-
-function checkPixels(width: number, height: number, name: string): void {
-  if (width * height > MAX_PIXELS) {
-    const mp = ((width * height) / 1e6).toFixed(1);
-    throw new ImageDecodeError(`${name}: the image is ${width}×${height} (${mp} megapixels); the limit is ${MAX_PIXELS / 1e6}`);
+  if (h.width === undefined || h.height === undefined) {
+    throw new ImageDecodeError(`${name}: corrupt or truncated ${formatName(h.format)} (no image header with its size)`);
   }
+  const problem = sizeProblem(h.width, h.height);
+  if (problem) throw new ImageDecodeError(`${name}: ${problem}`);
+  return h.format;
 }
 
 function decodePng(b: Uint8Array, name: string): RgbaImage {
-  // IHDR is always first: width and height at bytes 16–23, checked before pngjs allocates the pixels.
-  if (b.length >= 24 && ascii(b, 12, 16) === 'IHDR') {
-    const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    checkPixels(view.getUint32(16), view.getUint32(20), name);
-  }
+  const problem = pngDataProblem(b);
+  if (problem) throw new ImageDecodeError(`${name}: corrupt or truncated PNG (${problem})`);
   let png: PNG;
   try {
     png = PNG.sync.read(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
@@ -97,7 +76,7 @@ function decodeJpeg(b: Uint8Array, name: string): RgbaImage {
 /** Decodes PNG or JPEG bytes; `name` is used in messages. */
 export function decodeImageBytes(bytes: Uint8Array, name = 'image'): RgbaImage {
   if (bytes.length === 0) throw new ImageDecodeError(`${name}: the file is empty`);
-  return sniff(bytes, name) === 'png' ? decodePng(bytes, name) : decodeJpeg(bytes, name);
+  return checkHeader(bytes, name) === 'png' ? decodePng(bytes, name) : decodeJpeg(bytes, name);
 }
 
 export async function decodeImageFile(path: string, opts: DecodeOptions = {}): Promise<RgbaImage> {

@@ -55,7 +55,7 @@ export function parseModel(modelJson: unknown, shards: ArrayBuffer[]): LoadedMod
   const spec = parseTopology(modelJson);
   const manifest = parseManifest((modelJson as Json).weightsManifest);
   // Match weights to layers first: a wrong shape is a clearer message than the byte count it causes.
-  const wanted = new Map<string, { layer: string; kind: 'kernel' | 'bias' }>();
+  const wanted = new Map<string, { layer: string; kind: 'kernel' | 'bias'; size: number }>();
   const unused = new Set(manifest.map((w) => w.name));
   for (const [layer, shapes] of paramShapes(spec)) {
     for (const kind of ['kernel', 'bias'] as const) {
@@ -67,7 +67,7 @@ export function parseModel(modelJson: unknown, shards: ArrayBuffer[]): LoadedMod
       if (!entry) return fail(`layer ${layer} has no ${kind} in the weights manifest`);
       if (!sameShape(entry.shape, shape)) fail(`${entry.name} has shape [${entry.shape}] but layer ${layer} needs [${shape}]`);
       unused.delete(entry.name);
-      wanted.set(entry.name, { layer, kind });
+      wanted.set(entry.name, { layer, kind, size: shape.reduce((a, b) => a * b, 1) });
     }
   }
   if (unused.size) fail(`weights ${[...unused].join(', ')} belong to no layer`);
@@ -84,7 +84,9 @@ export function parseModel(modelJson: unknown, shards: ArrayBuffer[]): LoadedMod
     offset += w.size * 4;
     const bad = values.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) fail(`weight ${w.name} holds ${values[bad]} at index ${bad}`);
-    const { layer, kind } = wanted.get(w.name)!;
+    const { layer, kind, size } = wanted.get(w.name)!;
+    // The engine trusts these lengths (kernels never validate): a short array would make it read past the weights.
+    if (values.length !== size) fail(`weight ${w.name} holds ${values.length} values but layer ${layer} needs ${size}`);
     params.set(layer, { ...params.get(layer)!, [kind]: values });
   }
   return { spec, params };
@@ -93,11 +95,15 @@ export function parseModel(modelJson: unknown, shards: ArrayBuffer[]): LoadedMod
 function parseManifest(raw: unknown): (WeightEntry & { size: number })[] {
   if (!Array.isArray(raw)) return fail('weightsManifest is missing or not a list');
   const out: (WeightEntry & { size: number })[] = [];
+  const names = new Set<string>();
   for (const group of raw) {
     if (!isObj(group) || !Array.isArray(group.weights)) fail('a weightsManifest group has no weights list');
     for (const w of (group as Json).weights as unknown[]) {
       if (!isObj(w) || typeof w.name !== 'string' || !Array.isArray(w.shape)) fail('a weights entry lacks name or shape');
       const { name, shape, dtype } = w as { name: string; shape: unknown[]; dtype?: unknown };
+      // A second entry of the same name would bypass the shape check of the first (matching is by name).
+      if (names.has(name)) fail(`weight ${name} appears twice in the weights manifest`);
+      names.add(name);
       if (isObj((w as Json).quantization)) fail(`weight ${name} is quantized; only float32 weights are supported`);
       if ((dtype ?? 'float32') !== 'float32') fail(`weight ${name} is ${String(dtype)}; only float32 is supported`);
       const dims = shape.map((d) => checkDim(d, `weight ${name}`));

@@ -9,6 +9,7 @@
 import type { EngineExports } from '../wasm/abi.ts';
 import type { Arena } from '../wasm/wasm.ts';
 import { convGeometry, layerShapes, size } from './shapes.ts';
+import { checkNetworkMemory } from './memory.ts';
 import type { ActivationName, LayerOutput, LayerParams, LayerSpec, LoadedModel, ModelSpec } from './spec.ts';
 
 /** A tensor of `capacity` samples of `shape` in engine memory, and (lazily) its gradient. */
@@ -88,6 +89,7 @@ export class Network {
     readonly capacity: number,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`network: bad batch capacity ${capacity}`);
+    checkNetworkMemory(arena.ex, model.spec, capacity, arena.used); // before any allocation
     this.spec = model.spec;
     this.arena = arena;
     this.ex = arena.ex;

@@ -22,8 +22,30 @@ export async function instantiateEngine(bytes: BufferSource): Promise<EngineExpo
       },
     },
   });
-  return instance.exports as unknown as EngineExports;
+  const ex = instance.exports as unknown as EngineExports;
+  memories.add(new WeakRef(ex.memory));
+  return ex;
 }
+
+/** Every engine memory instantiated here, weakly: engineMemoryBytes() reports them without keeping them alive. */
+const memories = new Set<WeakRef<WebAssembly.Memory>>();
+
+/** Bytes of WebAssembly memory held by the engine instances still alive (diagnostics: soak tests, stats()). */
+export function engineMemoryBytes(): number {
+  let bytes = 0;
+  for (const ref of memories) {
+    const m = ref.deref();
+    if (m) bytes += m.buffer.byteLength;
+    else memories.delete(ref);
+  }
+  return bytes;
+}
+
+/**
+ * The most WebAssembly memory one engine instance may use. Far below wasm32's 4 GiB: past 2 GiB byte offsets no
+ * longer fit the int32 arithmetic of typed-array views and the ABI, and a browser tab or the CLI should stay well under 1 GB.
+ */
+export const MEMORY_LIMIT = 512 * 2 ** 20;
 
 /**
  * A bump allocator over the engine's memory. The TypeScript side plans one layout per model (weights,
@@ -40,6 +62,9 @@ export class Arena {
     if (!Number.isInteger(floats) || floats < 0) throw new Error(`engine: cannot allocate ${floats} floats`);
     const ptr = this.top;
     const end = align16(ptr + floats * 4);
+    if (end > MEMORY_LIMIT) {
+      throw new Error(`engine: out of memory (needed ${(end / 2 ** 20).toFixed(1)} MiB, the limit is ${MEMORY_LIMIT / 2 ** 20} MiB)`);
+    }
     const have = this.ex.memory.buffer.byteLength;
     if (end > have) {
       const pages = Math.ceil((end - have) / 65536);
@@ -74,4 +99,5 @@ export class Arena {
   }
 }
 
-const align16 = (n: number) => (n + 15) & ~15;
+// NOTE: not `(n + 15) & ~15`: bitwise operators work on int32 and wrap past 2 GiB into negative offsets.
+const align16 = (n: number) => Math.ceil(n / 16) * 16;

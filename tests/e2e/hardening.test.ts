@@ -1,0 +1,89 @@
+// Hostile images, right-clicked in real browsers (the test build): a PNG header declaring 20000×20000 is refused
+// from its header, a 200 MiB stream without Content-Length stops at the 32 MiB cap and is downloaded once (no
+// second fetch for a failure that is not CORS/network), and a server that never answers ends in a message.
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, firefox, type Session } from '../../scripts/browsers.ts';
+import { settledPanel } from './panel.ts';
+import { pngWithRows } from '../helpers/png.ts';
+
+/** Per path: requests seen and bytes written. */
+const served = new Map<string, { requests: number; bytes: number }>();
+const CHUNK = new Uint8Array(256 << 10).fill(1);
+
+function stream(res: ServerResponse, log: { bytes: number }, total: number): void {
+  let closed = false;
+  res.on('close', () => (closed = true));
+  const pump = () => {
+    while (log.bytes < total && !closed) {
+      log.bytes += CHUNK.length;
+      if (!res.write(CHUNK)) return void res.once('drain', pump);
+    }
+    if (!closed) res.end();
+  };
+  pump();
+}
+
+function hostile(): Server {
+  return createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const log = served.get(path) ?? { requests: 0, bytes: 0 };
+    served.set(path, log);
+    log.requests++;
+    if (path === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>hostile</title><p>images</p>');
+    if (path === '/bomb.png') return void res.writeHead(200, { 'content-type': 'image/png' }).end(pngWithRows({ width: 20_000, height: 20_000 }, 1, 20_000));
+    if (path === '/endless.png') {
+      res.writeHead(200, { 'content-type': 'image/png' });
+      return stream(res, log, 200 << 20);
+    }
+    if (path === '/hang.png') return; // never answers
+    res.writeHead(404).end();
+  });
+}
+
+for (const [name, launch] of [['chromium', chromium], ['firefox', firefox]] as const) {
+  describe(`${name}: hostile images`, () => {
+    let server: Server;
+    let origin: string;
+    let session: Session;
+    beforeAll(async () => {
+      server = hostile();
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      session = await launch();
+    }, 90_000);
+    afterAll(async () => {
+      await session?.close();
+      server?.closeAllConnections();
+      server?.close();
+      served.clear();
+    });
+
+    async function errorFor(file: string): Promise<string> {
+      const page = await session.open(`${origin}/`);
+      const outcome = await session.click(page, `${origin}/${file}`);
+      const { view } = await settledPanel(page);
+      expect(outcome.ok).toBe(false);
+      expect(view.state).toBe('error');
+      await page.close();
+      return view.error ?? '';
+    }
+
+    it('a PNG declaring 20000×20000 is refused from its header', async () => {
+      expect(await errorFor('bomb.png')).toMatch(/20000×20000; the limit is 16384 pixels a side/);
+    });
+
+    it('a 200 MiB stream without Content-Length stops at the cap, downloaded once', async () => {
+      expect(await errorFor('endless.png')).toMatch(/too large to read \(more than 32 MiB\)/);
+      const log = served.get('/endless.png')!;
+      expect(log.requests).toBe(1);
+      expect(log.bytes).toBeLessThan(48 << 20);
+    });
+
+    it('a server that never answers ends in a message, without a second try', async () => {
+      expect(await errorFor('hang.png')).toMatch(/did not finish within 4 s/);
+      expect(served.get('/hang.png')!.requests).toBe(1);
+    });
+  });
+}
