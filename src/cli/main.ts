@@ -4,6 +4,7 @@ import { trainCommand } from './train.ts';
 import { evaluateCommand } from './evaluate.ts';
 import { classifyCommand } from './classify.ts';
 import { exploreCommand } from './explore.ts';
+import { exportCommand } from './export.ts';
 
 const USAGE = `seeing-digits — see what small neural networks learn from handwritten digits
 
@@ -13,9 +14,10 @@ Usage:
   seeing-digits evaluate --model mlp|cnn|PATH [--engine E] [--printed] [--sketches] [--json]
   seeing-digits classify FILES... [--model mlp|cnn|both] [--engine E] [--json]
   seeing-digits explore --model mlp|cnn|PATH [--layer NAME] [--points N] [--top K]
+  seeing-digits export --model mlp|cnn|PATH --format onnx|tfjs --out FILE|DIR
 
 Engines (E): auto (default: simd where WebAssembly SIMD works), simd, tfjs-wasm, tfjs-cpu.
-Models: "mlp" and "cnn" are the shipped ones (extension/models/); PATH is a model.json or its folder.`;
+Models: "mlp" and "cnn" are the shipped ones (extension/models/); PATH is a model.json, its folder, or an .onnx file.`;
 
 export class UsageError extends Error {}
 
@@ -31,6 +33,8 @@ export async function main(argv: string[]): Promise<number> {
         return await classifyCommand(rest);
       case 'explore':
         return await exploreCommand(rest);
+      case 'export':
+        return await exportCommand(rest);
       case undefined:
       case 'help':
       case '--help':

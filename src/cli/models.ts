@@ -1,6 +1,6 @@
 /** Where the CLI finds models: the shipped ones by name, or a path. */
 import { fileURLToPath } from 'node:url';
-import { loadModelFromDir } from '../model/format-node.ts';
+import { loadModelFromFile } from '../model/load-node.ts';
 import type { LoadedModel } from '../model/spec.ts';
 
 export const SHIPPED = ['mlp', 'cnn'] as const;
@@ -10,10 +10,10 @@ export function shippedModelDir(id: Shipped): string {
   return fileURLToPath(new URL(`../../extension/models/${id}/`, import.meta.url));
 }
 
-/** "mlp" / "cnn" → the shipped model; anything else is a model.json or the folder holding one. */
+/** "mlp" / "cnn" → the shipped model; anything else is an .onnx file, a model.json or the folder holding one. */
 export async function resolveModel(nameOrPath: string): Promise<{ id: string; dir: string; model: LoadedModel }> {
   const dir = (SHIPPED as readonly string[]).includes(nameOrPath) ? shippedModelDir(nameOrPath as Shipped) : nameOrPath;
-  const model = await loadModelFromDir(dir).catch((e: Error) => {
+  const model = await loadModelFromFile(dir).catch((e: Error) => {
     if ((SHIPPED as readonly string[]).includes(nameOrPath)) {
       throw new Error(`${e.message} (the shipped ${nameOrPath} model; train it with \`npm run train:models\`)`);
     }

@@ -13,6 +13,7 @@
  */
 import { convGeometry, layerShapes } from './shapes.ts';
 import type { ActivationName, Conv2DSpec, DenseSpec, LayerParams, LayerSpec, LoadedModel } from './spec.ts';
+import { permuteRows, relayConvKernel, sameFlattenOrder, type Chw } from './onnx-layout.ts';
 import { Attributes, decodeModel, fail, floats, int, ints, onnx, tensorDims } from './onnx-read.ts';
 
 export const SUPPORTED_OPS = [
@@ -46,7 +47,7 @@ interface Stream {
   dims: number[];
   image: boolean;
   /** Flat only: the vector came from flattening a map, so PyTorch's element order is C·H·W of this, ours H·W·C. */
-  chw?: [number, number, number];
+  chw?: Chw;
 }
 
 const size = (d: number[]) => d.reduce((a, b) => a * b, 1);
@@ -91,7 +92,7 @@ class Converter {
     if (outputs.length !== 1) fail(`the graph has ${outputs.length} outputs; a classifier has one (its logits or probabilities)`);
     if (outputs[0].name !== this.stream.name) fail(`the graph output ${outputs[0].name} is not the end of the chain of layers`);
     if (this.stream.image) fail(`the output is a ${this.stream.dims.join('×')} map, not a vector of class scores`);
-    if (this.stream.chw && !isTrivial(this.stream.chw)) fail('the output is a flattened map, not class scores');
+    if (this.stream.chw && !sameFlattenOrder(this.stream.chw)) fail('the output is a flattened map, not class scores');
     if (!this.layers.some((l) => l.kind === 'Dense' || l.kind === 'Conv2D')) fail('the graph has no Gemm, MatMul or Conv layer');
     const spec = { name: this.modelName ?? (g.name || 'onnx'), inputShape: this.inputShape, layers: this.layers };
     layerShapes(spec); // the engine's own shape check, with its size limits
@@ -252,7 +253,7 @@ class Converter {
   /** Appends a Dense layer, re-ordering its kernel rows if its input is a flattened map (see the header). */
   private dense(n: onnx.INodeProto, op: string, kernel: Float32Array, units: number, bias?: Float32Array, rank = 1): void {
     const chw = this.stream.chw;
-    if (chw && !isTrivial(chw)) kernel = chwRowsToHwc(kernel, chw, units);
+    if (chw && !sameFlattenOrder(chw)) kernel = permuteRows(kernel, chw, units);
     const name = this.layerName(n, op);
     this.push({ kind: 'Dense', name, units, activation: 'linear', useBias: !!bias }, { kernel, bias });
     this.continueAs(n.output![0], { dims: [...Array(rank - 1).fill(1), units], image: false, chw: undefined });
@@ -307,15 +308,7 @@ class Converter {
     }
     const s = strides[0] as 1 | 2;
     const { padding, oh, ow } = this.convPadding(at, where, [h, w], [kh, kw], s);
-    // [co, ci, kh, kw] → [kh, kw, ci, co]
-    const kernel = new Float32Array(weights.length);
-    for (let o = 0; o < co; o++) {
-      for (let i = 0; i < ci; i++) {
-        for (let y = 0; y < kh; y++) {
-          for (let x = 0; x < kw; x++) kernel[((y * kw + x) * ci + i) * co + o] = weights[((o * ci + i) * kh + y) * kw + x];
-        }
-      }
-    }
+    const kernel = relayConvKernel(weights, wc.dims);
     const bias = b ? this.broadcastBias(b, co, where) : undefined;
     const layer: Conv2DSpec = {
       kind: 'Conv2D', name: this.layerName(n, 'Conv'), filters: co, kernelSize: [kh, kw], strides: s, padding,
@@ -444,7 +437,7 @@ class Converter {
     if (this.stream.image) {
       const [c, h, w] = this.stream.dims;
       this.flattenLayer(n);
-      this.continueAs(n.output![0], { dims: [features], image: false, chw: [c, h, w] });
+      this.continueAs(n.output![0], { dims: [features], image: false, chw: [c, h, w] as Chw });
     } else {
       this.continueAs(n.output![0], { dims: [features] });
     }
@@ -580,21 +573,4 @@ class Converter {
         return fail(`${where}: op ${op} on constants is not supported; supported: ${SUPPORTED_OPS.join(', ')}`);
     }
   }
-}
-
-const isTrivial = ([c, h, w]: [number, number, number]) => c === 1 || h * w === 1;
-
-/** Kernel rows in PyTorch's flatten order (c, y, x) → the engine's (y, x, c). */
-function chwRowsToHwc(kernel: Float32Array, [c, h, w]: [number, number, number], units: number): Float32Array {
-  const out = new Float32Array(kernel.length);
-  for (let ch = 0; ch < c; ch++) {
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        const from = ((ch * h + y) * w + x) * units;
-        const to = ((y * w + x) * c + ch) * units;
-        out.set(kernel.subarray(from, from + units), to);
-      }
-    }
-  }
-  return out;
 }
