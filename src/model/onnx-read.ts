@@ -69,7 +69,7 @@ export function floats(t: onnx.ITensorProto): Float32Array {
   let out: Float32Array;
   if (t.rawData && t.rawData.byteLength > 0) {
     if (t.rawData.byteLength !== size * 4) fail(`tensor ${t.name} holds ${t.rawData.byteLength} bytes, not ${size * 4}`);
-    out = new Float32Array(t.rawData.slice().buffer); // the copy is aligned; ONNX raw data is little-endian like wasm
+    out = new Float32Array(copyBytes(t.rawData)); // ONNX raw data is little-endian, like wasm and every browser's CPU
   } else {
     out = Float32Array.from(t.floatData ?? []);
     if (out.length !== size) fail(`tensor ${t.name} holds ${out.length} values, not ${size}`);
@@ -89,7 +89,7 @@ export function ints(t: onnx.ITensorProto): number[] {
     const width = t.dataType === T.INT64 ? 8 : t.dataType === T.INT32 ? 4 : 0;
     if (!width) fail(`tensor ${t.name} is ${dataTypeName(t.dataType)}, expected integers`);
     if (t.rawData.byteLength !== size * width) fail(`tensor ${t.name} holds ${t.rawData.byteLength} bytes, not ${size * width}`);
-    const copy = t.rawData.slice().buffer;
+    const copy = copyBytes(t.rawData);
     out = width === 8 ? Array.from(new BigInt64Array(copy), Number) : Array.from(new Int32Array(copy));
   } else if (t.dataType === T.INT64) {
     out = (t.int64Data ?? []).map(int);
@@ -100,6 +100,12 @@ export function ints(t: onnx.ITensorProto): number[] {
   }
   if (out.length !== size) fail(`tensor ${t.name} holds ${out.length} values, not ${size}`);
   return out;
+}
+
+/** An aligned copy of exactly these bytes. NOTE: not `.slice().buffer`: in Node, protobufjs hands out Buffers, whose
+ * slice() is a view into a larger pooled ArrayBuffer. */
+function copyBytes(b: Uint8Array): ArrayBuffer {
+  return new Uint8Array(b).buffer;
 }
 
 export function dataTypeName(type: number | null | undefined): string {
