@@ -28,8 +28,8 @@ export function serializeOnnx(model: LoadedModel): Uint8Array {
     return name;
   };
   const node = (name: string, opType: string, inputs: string[], attribute: onnx.IAttributeProto[] = []) => {
-    nodes.push({ name, opType, input: inputs, output: [name], attribute });
-    x = name;
+    x = `${name}_out`; // never 'input' or 'output', whatever the layers are called
+    nodes.push({ name, opType, input: inputs, output: [x], attribute });
   };
   const ints = (name: string, v: number[]): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INTS, ints: v });
   const int = (name: string, v: number): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INT, i: v });
