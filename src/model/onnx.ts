@@ -14,7 +14,8 @@
 import { convGeometry, layerShapes } from './shapes.ts';
 import type { ActivationName, Conv2DSpec, DenseSpec, LayerParams, LayerSpec, LoadedModel } from './spec.ts';
 import { permuteRows, relayConvKernel, sameFlattenOrder, type Chw } from './onnx-layout.ts';
-import { Attributes, decodeModel, fail, floats, int, ints, onnx, tensorDims } from './onnx-read.ts';
+import { Attributes, decodeModel, fail, int, onnx } from './onnx-read.ts';
+import { constNode, constOf, fold, shapeOf, type Const } from './onnx-consts.ts';
 
 export const SUPPORTED_OPS = [
   'Gemm', 'MatMul', 'Add', 'Conv', 'Relu', 'Tanh', 'Sigmoid', 'MaxPool', 'Flatten', 'Reshape', 'Transpose',
@@ -32,13 +33,6 @@ const ENGINE_LACKS: Record<string, string> = {
   Selu: 'the engine has no selu activation',
   Gelu: 'the engine has no gelu activation',
 };
-
-/** A constant: float data (weights) or integers, where an integer may be the symbolic batch size 'N'. */
-interface Const {
-  dims: number[];
-  f32?: Float32Array;
-  ints?: (number | 'N')[];
-}
 
 /** The one running tensor: an image (C×H×W in ONNX, H×W×C in the engine) or a flat vector. */
 interface Stream {
@@ -79,7 +73,7 @@ class Converter {
   run(): LoadedModel {
     const g = this.graph;
     if ((g.sparseInitializer?.length ?? 0) > 0) fail('sparse initializers are not supported');
-    for (const t of g.initializer ?? []) this.consts.set(t.name ?? '', this.constOf(t));
+    for (const t of g.initializer ?? []) this.consts.set(t.name ?? '', constOf(t));
     for (const n of g.node ?? []) {
       if (n.opType === 'Shape') continue;
       for (const i of n.input ?? []) if (i) this.readers.set(i, (this.readers.get(i) ?? 0) + 1);
@@ -133,11 +127,14 @@ class Converter {
     const inputs = n.input ?? [];
     const out = n.output?.[0] ?? '';
     // Constant folding: ops whose inputs are all constants (shape arithmetic) produce constants.
-    if (op === 'Constant') return this.setConst(out, this.constNode(at, where));
+    if (op === 'Constant') return this.setConst(out, constNode(at, where));
     if (inputs.length > 0 && inputs.every((i) => !i || this.consts.has(i)) && op !== 'Shape') {
-      return this.setConst(out, this.fold(op, inputs.map((i) => (i ? this.consts.get(i) : undefined)), at, where));
+      return this.setConst(out, fold(op, inputs.map((i) => (i ? this.consts.get(i) : undefined)), at, where, SUPPORTED_OPS));
     }
-    if (op === 'Shape') return this.setConst(out, this.shape(inputs[0], at, where));
+    if (op === 'Shape') {
+      if (inputs[0] !== this.stream.name) fail(`${where}: Shape of ${inputs[0]}, which is not the running tensor`);
+      return this.setConst(out, shapeOf(this.stream.dims, at));
+    }
     // Add is commutative: PyTorch writes the bias first.
     const x = op === 'Add' && inputs[1] === this.stream.name ? inputs[1] : inputs[0];
     if (x !== this.stream.name) {
@@ -495,30 +492,6 @@ class Converter {
 
   // Constants -----------------------------------------------------------------------------------------------------
 
-  private constOf(t: onnx.ITensorProto): Const {
-    const dims = tensorDims(t);
-    const T = onnx.TensorProto.DataType;
-    if (t.dataType === T.FLOAT) return { dims, f32: floats(t) };
-    if (t.dataType === T.INT64 || t.dataType === T.INT32) return { dims, ints: ints(t) };
-    // Other types (e.g. a bool training flag, doubles) are kept unread; using one as a weight fails clearly.
-    if (t.dataType === T.BOOL && t.rawData?.length) return { dims, ints: Array.from(t.rawData) };
-    if (t.dataType === T.BOOL) return { dims, ints: (t.int32Data ?? []).slice() };
-    return { dims };
-  }
-
-  private constNode(at: Attributes, where: string): Const {
-    const v = at.get('value');
-    if (v?.t) return this.constOf(v.t);
-    if (at.has('value_float')) return { dims: [], f32: new Float32Array([at.float('value_float', 0)]) };
-    if (at.has('value_int')) return { dims: [], ints: [at.int('value_int', 0)] };
-    if (at.has('value_ints')) { const a = at.ints('value_ints', [])!; return { dims: [a.length], ints: a }; }
-    if (at.has('value_floats')) {
-      const a = at.get('value_floats')!.floats ?? [];
-      return { dims: [a.length], f32: Float32Array.from(a) };
-    }
-    return fail(`${where}: Constant without a value this importer reads`);
-  }
-
   private setConst(name: string, c: Const): void {
     this.consts.set(name, c);
   }
@@ -532,45 +505,5 @@ class Converter {
   private weights(c: Const, where: string, what: string): Float32Array {
     if (!c.f32) return fail(`${where}: ${what} is not a float32 tensor`);
     return c.f32;
-  }
-
-  /** Shape of the stream: [N, …dims] with the batch symbolic. */
-  private shape(x: string, at: Attributes, where: string): Const {
-    if (x !== this.stream.name) fail(`${where}: Shape of ${x}, which is not the running tensor`);
-    const full: (number | 'N')[] = ['N', ...this.stream.dims];
-    const rank = full.length;
-    const clamp = (v: number) => Math.min(rank, Math.max(0, v < 0 ? v + rank : v));
-    const sliced = full.slice(clamp(at.int('start', 0)), clamp(at.int('end', rank)));
-    return { dims: [sliced.length], ints: sliced };
-  }
-
-  /** Integer arithmetic on constants, for the shape computations exporters write. */
-  private fold(op: string, args: (Const | undefined)[], at: Attributes, where: string): Const {
-    const [a, b] = args;
-    const need = (c: Const | undefined): (number | 'N')[] => c?.ints ?? fail(`${where}: ${op} on non-integer constants is not supported`);
-    switch (op) {
-      case 'Identity':
-      case 'Cast':
-        return a!;
-      case 'Gather': {
-        if (at.int('axis', 0) !== 0 || a!.dims.length !== 1) fail(`${where}: Gather is supported only on 1-D shapes`);
-        const data = need(a);
-        const idx = need(b).map((i) => (i === 'N' ? fail(`${where}: bad index`) : i < 0 ? i + data.length : i));
-        if (idx.some((i) => i < 0 || i >= data.length)) fail(`${where}: Gather index out of range`);
-        return { dims: b!.dims, ints: idx.map((i) => data[i]) };
-      }
-      case 'Unsqueeze':
-      case 'Squeeze': {
-        const data = need(a);
-        if (data.length > 1 || op === 'Squeeze') return { dims: data.length === 1 && op === 'Squeeze' ? [] : [data.length], ints: data };
-        return { dims: [1], ints: data };
-      }
-      case 'Concat': {
-        const parts = args.map(need);
-        return { dims: [parts.reduce((n, p) => n + p.length, 0)], ints: parts.flat() };
-      }
-      default:
-        return fail(`${where}: op ${op} on constants is not supported; supported: ${SUPPORTED_OPS.join(', ')}`);
-    }
   }
 }
