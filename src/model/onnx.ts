@@ -19,7 +19,7 @@ import { constNode, constOf, fold, shapeOf, type Const } from './onnx-consts.ts'
 
 export const SUPPORTED_OPS = [
   'Gemm', 'MatMul', 'Add', 'Conv', 'Relu', 'Tanh', 'Sigmoid', 'MaxPool', 'Flatten', 'Reshape', 'Transpose',
-  'Softmax', 'LogSoftmax', 'Dropout', 'Identity', 'BatchNormalization', 'Constant',
+  'Softmax', 'LogSoftmax', 'Dropout', 'Identity', 'BatchNormalization', 'Constant', 'Sub', 'Mul', 'Div',
   'Shape', 'Gather', 'Unsqueeze', 'Squeeze', 'Concat', 'Cast',
 ] as const;
 
@@ -46,6 +46,9 @@ interface Stream {
 
 const size = (d: number[]) => d.reduce((a, b) => a * b, 1);
 
+/** Ops that may come between an input normalisation and the layer it is folded into. */
+const PASS_AFFINE = new Set(['Identity', 'Dropout', 'Flatten', 'Reshape', 'Transpose', 'Pad', 'Add', 'Sub', 'Mul', 'Div', 'Gemm', 'MatMul', 'Conv']);
+
 /** Parses an .onnx file into a model the engines load. `name` names the model (e.g. the file's). */
 export function parseOnnx(bytes: Uint8Array, name?: string): LoadedModel {
   const { model, opset } = decodeModel(bytes);
@@ -61,6 +64,8 @@ class Converter {
   private inputShape!: number[];
   /** The conv/dense layer whose output the stream still is (for folding BN, bias Adds and activations). */
   private open: Conv2DSpec | DenseSpec | undefined;
+  /** Input normalisation ((x − μ) / σ in the model) seen before the first layer, folded into that layer. */
+  private affine = { scale: 1, shift: 0 };
   /** How many nodes read each value (a chain reads each stream value once; Shape reads only the shape). */
   private readonly readers = new Map<string, number>();
 
@@ -108,11 +113,12 @@ class Converter {
     if (rest === '1,28,28') {
       this.stream = { name: input.name!, dims: [1, 28, 28], image: true };
       this.inputShape = [28, 28, 1];
-    } else if (rest === '784' && dims.length === 2) {
-      this.stream = { name: input.name!, dims: [784], image: false };
+    } else if ((rest === '784' && dims.length === 2) || (rest === '28,28' && dims.length === 3)) {
+      // [N,28,28] holds the same 784 values in the same order: read it as flat until something needs more.
+      this.stream = { name: input.name!, dims: rest === '784' ? [784] : [28, 28], image: false };
       this.inputShape = [784];
     } else {
-      fail(`input ${input.name} is ${shown}; expected [N,1,28,28] (an MNIST image, NCHW) or [N,784]`);
+      fail(`input ${input.name} is ${shown}; expected [N,1,28,28] (an MNIST image, NCHW), [N,28,28] or [N,784]`);
     }
   }
 
@@ -142,6 +148,9 @@ class Converter {
     }
     if ((this.readers.get(x) ?? 0) > 1) fail(`${where}: ${x} feeds several nodes (only a chain of layers is supported)`);
     const arg = (k: number, what: string) => this.constArg(inputs[k], `${where}: ${what}`);
+    if (this.pendingAffine() && !PASS_AFFINE.has(op)) {
+      fail(`${where}: input normalisation is supported only right before the first Conv, Gemm or MatMul, not before ${op}`);
+    }
     switch (op) {
       case 'Identity':
         return this.continueAs(out);
@@ -153,7 +162,13 @@ class Converter {
       case 'MatMul':
         return this.matmul(n, where, arg(1, 'B'));
       case 'Add':
-        return this.add(where, out, inputs.map((i) => (i === x ? undefined : this.consts.get(i))).find(Boolean));
+      case 'Sub':
+      case 'Mul':
+      case 'Div': {
+        const c = inputs.map((i) => (i === x ? undefined : this.consts.get(i))).find(Boolean);
+        if (op === 'Add' && this.open) return this.add(where, out, c);
+        return this.normalize(op, where, out, c, inputs[0] === x);
+      }
       case 'Conv':
         return this.conv(n, at, where, arg(1, 'W'), inputs[2] ? arg(2, 'B') : undefined);
       case 'MaxPool':
@@ -249,11 +264,52 @@ class Converter {
 
   /** Appends a Dense layer, re-ordering its kernel rows if its input is a flattened map (see the header). */
   private dense(n: onnx.INodeProto, op: string, kernel: Float32Array, units: number, bias?: Float32Array, rank = 1): void {
+    ({ kernel, bias } = this.foldAffine(kernel, units, bias, `ONNX node '${n.name}'`, false));
     const chw = this.stream.chw;
     if (chw && !sameFlattenOrder(chw)) kernel = permuteRows(kernel, chw, units);
     const name = this.layerName(n, op);
     this.push({ kind: 'Dense', name, units, activation: 'linear', useBias: !!bias }, { kernel, bias });
     this.continueAs(n.output![0], { dims: [...Array(rank - 1).fill(1), units], image: false, chw: undefined });
+  }
+
+  /**
+   * x·a + b by scalars before any layer (a model that normalises its own input): kept as scale and shift, and folded
+   * into the first Gemm/MatMul/Conv (foldAffine). Anywhere else these ops are refused.
+   */
+  private normalize(op: string, where: string, out: string, c: Const | undefined, streamFirst: boolean): void {
+    const v = c?.f32 && c.f32.length === 1 ? c.f32[0] : undefined;
+    const first = this.layers.every((l) => l.kind === 'Flatten');
+    if (v === undefined || !first || (!streamFirst && (op === 'Sub' || op === 'Div'))) {
+      fail(`${where}: ${op} is supported only as the bias of the layer before it, or as input normalisation by a scalar before the first layer`);
+    }
+    const a = this.affine;
+    if (op === 'Add') a.shift += v!;
+    if (op === 'Sub') a.shift -= v!;
+    if (op === 'Mul') (a.scale *= v!), (a.shift *= v!);
+    if (op === 'Div') (a.scale /= v!), (a.shift /= v!);
+    if (!Number.isFinite(a.scale) || !Number.isFinite(a.shift)) fail(`${where}: input normalisation by ${v}`);
+    this.continueAs(out);
+  }
+
+  private pendingAffine(): boolean {
+    return this.affine.scale !== 1 || this.affine.shift !== 0;
+  }
+
+  /**
+   * The first layer sees a·x + b: W(a·x + b) + c = (a·W)x + (c + b·ΣW). Exact for Dense and 'valid' convs; a 'same'
+   * conv pads with zeros where the model padded its normalised input, so a shift cannot be folded there.
+   */
+  private foldAffine(kernel: Float32Array, units: number, bias: Float32Array | undefined, where: string, padded: boolean) {
+    const { scale, shift } = this.affine;
+    if (!this.pendingAffine()) return { kernel, bias };
+    if (shift !== 0 && padded) fail(`${where}: input normalisation (a shift) before a padded Conv cannot be folded; the engine would need a normalisation layer`);
+    const sums = new Float64Array(units);
+    kernel.forEach((w, i) => (sums[i % units] += w));
+    this.affine = { scale: 1, shift: 0 };
+    return {
+      kernel: kernel.map((w) => w * scale),
+      bias: shift === 0 ? bias : Float32Array.from(sums, (s, u) => (bias?.[u] ?? 0) + shift * s),
+    };
   }
 
   /** Add of a constant right after a conv/dense is its bias (MatMul + Add is how some exporters write Linear). */
@@ -305,8 +361,8 @@ class Converter {
     }
     const s = strides[0] as 1 | 2;
     const { padding, oh, ow } = this.convPadding(at, where, [h, w], [kh, kw], s);
-    const kernel = relayConvKernel(weights, wc.dims);
-    const bias = b ? this.broadcastBias(b, co, where) : undefined;
+    const padded = padding === 'same' && (kh > 1 || kw > 1);
+    const { kernel, bias } = this.foldAffine(relayConvKernel(weights, wc.dims), co, b ? this.broadcastBias(b, co, where) : undefined, where, padded);
     const layer: Conv2DSpec = {
       kind: 'Conv2D', name: this.layerName(n, 'Conv'), filters: co, kernelSize: [kh, kw], strides: s, padding,
       activation: 'linear', useBias: !!bias,

@@ -15,7 +15,7 @@ import { digit } from '../helpers/digits.ts';
 import { rng } from '../helpers/random.ts';
 
 const DIR = new URL('../fixtures/onnx/', import.meta.url).pathname;
-interface Fixture { file: string; opset?: number; input: 'nchw' | 'flat'; output: 'logits' | 'softmax' | 'log_softmax'; outputs: number[][] }
+interface Fixture { file: string; opset?: number; input: 'nchw' | 'nhw' | 'flat'; output: 'logits' | 'softmax' | 'log_softmax'; outputs: number[][] }
 const EXPECTED: { digits: number[]; models: Record<string, Fixture> } = JSON.parse(readFileSync(`${DIR}expected.json`, 'utf8'));
 const bytes = (name: string) => new Uint8Array(readFileSync(`${DIR}${name}`));
 
@@ -48,6 +48,8 @@ describe('ONNX import: PyTorch exports give PyTorch outputs', () => {
     ['cnn_dynamic_batch', 'the same CNN with a dynamic batch (Shape → Gather → Unsqueeze → Concat → Reshape), opset 13'],
     ['matmul_add', 'Linear on a 3-D input: Reshape, MatMul + Add, Sigmoid, opset 13'],
     ['cnn_bn_dropout', 'trained CNN with BatchNorm (2-D and 1-D, folded) and Dropout in eval mode, opset 11'],
+    ['norm_mlp_nhw', 'input [N,28,28] normalised in the model ((x − 0.1307) / 0.3081, folded), view(-1, 784), opset 14'],
+    ['norm_cnn_valid', "x·2 − 1 in the model, folded into a 'valid' conv, torch.flatten, opset 17"],
     ['keras_cnn', 'a Keras Sequential model in the TensorFlow.js converter layout (model.json), PyTorch weights'],
   ];
   for (const [name, what] of cases) {
@@ -153,9 +155,10 @@ describe('ONNX import: edited graphs', () => {
 describe('ONNX import: clear refusals', () => {
   const SUPPORTED = /supported: Gemm, MatMul, Add, Conv/;
 
-  it('real exports the engine cannot run: LeakyReLU, AvgPool2d, a stride-2 conv padded on top', () => {
+  it('real exports the engine cannot run: LeakyReLU, AvgPool2d, a shift before a padded conv, a stride-2 conv padded on top', () => {
     refuses(bytes('refuse_leaky_relu.onnx'), /^ONNX node '\/2\/LeakyRelu': op LeakyRelu is not supported \(the engine has no leaky-relu activation\); supported: /);
     refuses(bytes('refuse_avgpool.onnx'), /^ONNX node '\/1\/AveragePool': op AveragePool is not supported \(the engine has no average-pooling layer\)/);
+    refuses(bytes('refuse_norm_padded_conv.onnx'), /ONNX node '\/conv\/Conv': input normalisation \(a shift\) before a padded Conv cannot be folded/);
     refuses(bytes('refuse_stride2_pad1.onnx'), /ONNX node '\/0\/Conv': pads \[1,1,1,1\] .* stride 2 on 28×28 match neither 'valid' nor TensorFlow's 'same'/);
   });
 
@@ -176,10 +179,13 @@ describe('ONNX import: clear refusals', () => {
   it('an input that is not 28×28', () => {
     const m = mlpProto();
     graph(m).input[0].type!.tensorType!.shape!.dim![2].dimValue = 32;
-    refuses(encode(m), /input input is \[1,1,32,28\]; expected \[N,1,28,28\] \(an MNIST image, NCHW\) or \[N,784\]/);
+    refuses(encode(m), /input input is \[1,1,32,28\]; expected \[N,1,28,28\] \(an MNIST image, NCHW\), \[N,28,28\] or \[N,784\]/);
     const rgb = mlpProto();
     graph(rgb).input[0].type!.tensorType!.shape!.dim![1].dimValue = 3;
     refuses(encode(rgb), /input input is \[1,3,28,28\]/);
+    const flat = mlpProto();
+    flat.graph!.input![0].type!.tensorType!.shape!.dim!.splice(1, 2); // [1, 28]
+    refuses(encode(flat), /input input is \[1,28\]/);
   });
 
   it('weights in an external data file', () => {
@@ -218,6 +224,22 @@ describe('ONNX import: clear refusals', () => {
     nodes.unshift(node('t', 'Transpose', ['input'], ['tr'], [{ name: 'perm', type: onnx.AttributeProto.AttributeType.INTS, ints: [0, 1, 3, 2] }]));
     nodes[1].input[0] = 'tr';
     refuses(encode(m), /ONNX node 't': Transpose \[0,1,3,2\] .* moves data/);
+  });
+
+  it('Sub / Mul / Div / Add anywhere but input normalisation by a scalar', () => {
+    const m = mlpProto();
+    const nodes = graph(m).node;
+    const tanh = nodes.findIndex((n) => n.opType === 'Tanh');
+    graph(m).initializer.push(onnx.TensorProto.create({ name: 'two', dims: [], dataType: 1, floatData: [2] }));
+    nodes.splice(tanh + 1, 0, node('scale', 'Mul', [nodes[tanh].output[0], 'two'], ['scaled']));
+    nodes[tanh + 2].input[0] = 'scaled';
+    refuses(encode(m), /ONNX node 'scale': Mul is supported only as the bias of the layer before it, or as input normalisation/);
+    // A per-pixel (not scalar) normalisation at the input
+    const p = mlpProto();
+    graph(p).initializer.push(onnx.TensorProto.create({ name: 'mean', dims: [1, 1, 28, 28], dataType: 1, floatData: new Array(784).fill(0.1) }));
+    graph(p).node.unshift(node('sub', 'Sub', ['input', 'mean'], ['centred']));
+    graph(p).node[1].input[0] = 'centred';
+    refuses(encode(p), /ONNX node 'sub': Sub is supported only/);
   });
 
   it('an opset outside 9–18, and a custom-domain op', () => {
