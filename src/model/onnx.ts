@@ -20,14 +20,13 @@ import { constNode, constOf, fold, shapeOf, type Const } from './onnx-consts.ts'
 export const SUPPORTED_OPS = [
   'Gemm', 'MatMul', 'Add', 'Conv', 'Relu', 'Tanh', 'Sigmoid', 'MaxPool', 'Flatten', 'Reshape', 'Transpose',
   'Softmax', 'LogSoftmax', 'Dropout', 'Identity', 'BatchNormalization', 'Constant', 'Sub', 'Mul', 'Div',
+  'AveragePool', 'GlobalAveragePool',
   'Shape', 'Gather', 'Unsqueeze', 'Squeeze', 'Concat', 'Cast',
 ] as const;
 
 /** What the engine would need for ops PyTorch models commonly have but that are refused here (said in the error). */
 const ENGINE_LACKS: Record<string, string> = {
   LeakyRelu: 'the engine has no leaky-relu activation',
-  AveragePool: 'the engine has no average-pooling layer',
-  GlobalAveragePool: 'the engine has no average-pooling layer',
   Pad: 'the engine has no padding layer',
   Elu: 'the engine has no elu activation',
   Selu: 'the engine has no selu activation',
@@ -173,6 +172,9 @@ class Converter {
         return this.conv(n, at, where, arg(1, 'W'), inputs[2] ? arg(2, 'B') : undefined);
       case 'MaxPool':
         return this.maxPool(n, at, where);
+      case 'AveragePool':
+      case 'GlobalAveragePool':
+        return this.averagePool(n, at, where, op === 'GlobalAveragePool');
       case 'BatchNormalization':
         return this.batchNorm(at, where, out, [1, 2, 3, 4].map((k) => arg(k, 'statistics')));
       case 'Relu':
@@ -421,6 +423,38 @@ class Converter {
     }
     this.push({ kind: 'MaxPooling2D', name: this.layerName(n, 'MaxPool') });
     this.continueAs(n.output![0], { dims: [c, h >> 1, w >> 1] });
+  }
+
+  /**
+   * Average pooling without padding is exactly a 'valid' convolution whose kernel holds 1/(kh·kw) from each channel
+   * to itself and 0 across channels; the engine has no pooling layer of its own for it. (Its cost: c² weights.)
+   */
+  private averagePool(n: onnx.INodeProto, at: Attributes, where: string, global: boolean): void {
+    if (!this.stream.image) fail(`${where}: ${n.opType} on a flat vector`);
+    const [c, h, w] = this.stream.dims;
+    const [kh, kw] = global ? [h, w] : at.ints('kernel_shape', [])!;
+    const strides = global ? [1, 1] : at.ints('strides', [1, 1])!;
+    const pads = at.ints('pads', [0, 0, 0, 0])!;
+    const s = strides[0];
+    const out = (x: number, k: number) => Math.floor((x - k) / s) + 1;
+    const ceilOut = (x: number, k: number) => Math.ceil((x - k) / s) + 1;
+    const ceil = at.int('ceil_mode', 0) !== 0;
+    const ok =
+      kh > 0 && kw > 0 && kh <= h && kw <= w && strides[0] === strides[1] && (s === 1 || s === 2) &&
+      pads.every((p) => p === 0) && at.string('auto_pad', 'NOTSET') === 'NOTSET' &&
+      (!ceil || (ceilOut(h, kh) === out(h, kh) && ceilOut(w, kw) === out(w, kw)));
+    if (!ok) {
+      fail(`${where}: ${n.opType} kernel [${kh},${kw}] strides [${strides}] pads [${pads}] on ${h}×${w} is not supported (stride 1 or 2, no padding)`);
+    }
+    const kernel = new Float32Array(kh * kw * c * c);
+    for (let k = 0; k < kh * kw; k++) for (let ch = 0; ch < c; ch++) kernel[(k * c + ch) * c + ch] = 1 / (kh * kw);
+    const layer: Conv2DSpec = {
+      kind: 'Conv2D', name: this.layerName(n, n.opType!), filters: c, kernelSize: [kh, kw], strides: s as 1 | 2,
+      padding: 'valid', activation: 'linear', useBias: false,
+    };
+    this.push(layer, { kernel });
+    this.open = undefined; // a BatchNormalization or bias after a pool is not the pool's to absorb
+    this.continueAs(n.output![0], { dims: [c, out(h, kh), out(w, kw)] });
   }
 
   /** y = γ (x − μ) / √(σ² + ε) + β, folded into the conv/dense before it: scale its kernel's outputs, shift its bias. */

@@ -50,6 +50,9 @@ describe('ONNX import: PyTorch exports give PyTorch outputs', () => {
     ['cnn_bn_dropout', 'trained CNN with BatchNorm (2-D and 1-D, folded) and Dropout in eval mode, opset 11'],
     ['norm_mlp_nhw', 'input [N,28,28] normalised in the model ((x − 0.1307) / 0.3081, folded), view(-1, 784), opset 14'],
     ['norm_cnn_valid', "x·2 − 1 in the model, folded into a 'valid' conv, torch.flatten, opset 17"],
+    ['lenet_avgpool', "d2l's LeNet: 'same' 5×5 conv, sigmoid, AvgPool2d(2) (a fixed conv), opset 14"],
+    ['global_avgpool', 'AdaptiveAvgPool2d(1) (GlobalAveragePool) before the classifier, opset 13'],
+    ['examples_mnist', "pytorch/examples' MNIST net (narrower): two 'valid' convs, pool, dropouts, LogSoftmax, opset 15"],
     ['keras_cnn', 'a Keras Sequential model in the TensorFlow.js converter layout (model.json), PyTorch weights'],
   ];
   for (const [name, what] of cases) {
@@ -82,6 +85,11 @@ describe('ONNX import: PyTorch exports give PyTorch outputs', () => {
     expect(cnn.map((l) => (l.kind === 'Conv2D' ? `${l.kernelSize}/${l.strides}/${l.padding}` : ''))).toEqual(
       ['3,3/1/same', '', '5,5/1/valid', '3,3/2/valid', '', ''],
     );
+    // Average pooling becomes a fixed 'valid' convolution (stride 2, 1/4 on each channel's diagonal).
+    expect(layers('lenet_avgpool')).toEqual([
+      '0_Conv:Conv2D:sigmoid', '2_AveragePool:Conv2D:linear', '3_Conv:Conv2D:sigmoid', '5_AveragePool:Conv2D:linear',
+      '6_Flatten:Flatten', '7_Gemm:Dense:sigmoid', '9_Gemm:Dense:sigmoid', '11_Gemm:Dense:linear',
+    ]);
     expect(models.get('mlp_flat_opset9')!.spec.inputShape).toEqual([784]);
     expect(models.get('mlp_nchw')!.spec.inputShape).toEqual([28, 28, 1]);
   });
@@ -155,9 +163,9 @@ describe('ONNX import: edited graphs', () => {
 describe('ONNX import: clear refusals', () => {
   const SUPPORTED = /supported: Gemm, MatMul, Add, Conv/;
 
-  it('real exports the engine cannot run: LeakyReLU, AvgPool2d, a shift before a padded conv, a stride-2 conv padded on top', () => {
+  it('real exports the engine cannot run: LeakyReLU, AvgPool2d with padding, a shift before a padded conv, a stride-2 conv padded on top', () => {
     refuses(bytes('refuse_leaky_relu.onnx'), /^ONNX node '\/2\/LeakyRelu': op LeakyRelu is not supported \(the engine has no leaky-relu activation\); supported: /);
-    refuses(bytes('refuse_avgpool.onnx'), /^ONNX node '\/1\/AveragePool': op AveragePool is not supported \(the engine has no average-pooling layer\)/);
+    refuses(bytes('refuse_avgpool_padded.onnx'), /^ONNX node '\/1\/Pad': op Pad is not supported \(the engine has no padding layer\)/);
     refuses(bytes('refuse_norm_padded_conv.onnx'), /ONNX node '\/conv\/Conv': input normalisation \(a shift\) before a padded Conv cannot be folded/);
     refuses(bytes('refuse_stride2_pad1.onnx'), /ONNX node '\/0\/Conv': pads \[1,1,1,1\] .* stride 2 on 28×28 match neither 'valid' nor TensorFlow's 'same'/);
   });
