@@ -4,6 +4,7 @@ import { trainCommand } from './train.ts';
 import { evaluateCommand } from './evaluate.ts';
 import { classifyCommand } from './classify.ts';
 import { exploreCommand } from './explore.ts';
+import { exportCommand } from './export.ts';
 
 /** Every command, in the order the usage text lists them: a new command is one line here. */
 const COMMANDS: Record<string, Command> = {
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, Command> = {
   evaluate: evaluateCommand,
   classify: classifyCommand,
   explore: exploreCommand,
+  export: exportCommand,
 };
 
 const USAGE = `seeing-digits — see what small neural networks learn from handwritten digits
@@ -19,7 +21,7 @@ Usage:
 ${Object.values(COMMANDS).map((c) => c.usage).join('\n')}
 
 Engines (E): auto (default: simd where WebAssembly SIMD works), simd, tfjs-wasm, tfjs-cpu.
-Models: "mlp" and "cnn" are the shipped ones (extension/models/); PATH is a model.json or its folder.`;
+Models: "mlp" and "cnn" are the shipped ones (extension/models/); PATH is a model.json, its folder, or an .onnx file.`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -5,7 +5,7 @@
  * trainer builds and owns the Network it trains.
  */
 import { fileURLToPath } from 'node:url';
-import { loadModelFromDir } from '../model/format-node.ts';
+import { loadModelFromFile } from '../model/load-node.ts';
 import type { LoadedModel } from '../model/spec.ts';
 import type { Network } from '../model/network.ts';
 import { isModelId, type ModelId } from '../model/shipped.ts';
@@ -25,11 +25,11 @@ export interface ModelFiles {
   model: LoadedModel;
 }
 
-/** "mlp" / "cnn" → the shipped model; anything else is a model.json or the folder holding one. */
+/** "mlp" / "cnn" → the shipped model; anything else is an .onnx file, a model.json or the folder holding one. */
 export async function resolveModel(nameOrPath: string): Promise<ModelFiles> {
   const shipped = isModelId(nameOrPath);
   const dir = shipped ? shippedModelDir(nameOrPath) : nameOrPath;
-  const model = await loadModelFromDir(dir).catch((e: Error) => {
+  const model = await loadModelFromFile(dir).catch((e: Error) => {
     if (shipped) throw new Error(`${e.message} (the shipped ${nameOrPath} model; train it with \`npm run train:models\`)`);
     throw e;
   });
