@@ -77,20 +77,7 @@ export function checkOp(t: OpTest): Outputs {
   return got;
 }
 
-/** Central differences in float64 of `loss` with respect to every element of `at` (step h). */
-export function numericGrad(at: ArrayLike<number>, loss: (a: Float64Array) => number, h: number): Float64Array {
-  const a = Float64Array.from(at), g = new Float64Array(a.length);
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i];
-    a[i] = v + h;
-    const lp = loss(a);
-    a[i] = v - h;
-    const lm = loss(a);
-    a[i] = v;
-    g[i] = (lp - lm) / (2 * h);
-  }
-  return g;
-}
+export { numericGrad } from '../helpers/grad.ts';
 
 export const GUARD = 8; // sentinel floats after an output: a kernel that writes past its end is caught
 export const SENTINEL = 12345.5;
