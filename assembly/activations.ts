@@ -2,6 +2,7 @@
 // with a scalar tail (the same lane math on a splat, so tails agree with vector lanes bit for bit).
 // Backward kernels take the forward OUTPUT y where the derivative is a function of it (tanh, sigmoid, softmax).
 import { sigmoidV, tanhV, rowMax, softmaxRow } from './vmath';
+import { hsum } from './simd';
 
 // @ts-ignore: decorator
 @inline function lane0(v: v128): f32 {
@@ -99,7 +100,7 @@ function softmaxBackwardRow(y: usize, dy: usize, dx: usize, n: i32): void {
   let sv = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) sv = f32x4.add(sv, f32x4.mul(v128.load(dy + (<usize>i << 2)), v128.load(y + (<usize>i << 2))));
-  let s = f32x4.extract_lane(sv, 0) + f32x4.extract_lane(sv, 1) + f32x4.extract_lane(sv, 2) + f32x4.extract_lane(sv, 3);
+  let s = hsum(sv);
   for (; i < n; i++) s += load<f32>(dy + (<usize>i << 2)) * load<f32>(y + (<usize>i << 2)); // scalar tail
   const svv = f32x4.splat(s);
   for (i = 0; i + 4 <= n; i += 4) {

@@ -10,7 +10,7 @@
 // - the input gradient is the same forward loop run over a zero-padded (and, for stride 2, zero-dilated) dy with
 //   the filter flipped and transposed (a "full" correlation), so it gets the same register tiling;
 // - the filter gradient sweeps dy in chunks of output rows small enough to stay in L1 across all its tiles.
-// Measured on one core (bench/conv.ts): ~60 GFLOP/s for c ≥ 8, the f32x4 mul + add peak of the test machine.
+// Speed against TensorFlow.js and the machine's f32x4 peak: `npm run bench` (bench/conv.ts), figures in the README.
 import { madd } from './simd';
 
 // ---------------------------------------------------------------------------------------------------------------

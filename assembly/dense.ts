@@ -12,8 +12,7 @@
 // Register budget: V8 gives wasm 15 allocatable xmm on x64. The 4×8 tile needs 8 accumulators + 2 B vectors + 1
 // splat; anything that keeps more live (a 4×8 tile with k unrolled twice, a 1×32 mat-vec) gets TurboFan to hoist
 // the extra loads and spill an accumulator through the stack, which measured 1.5–2× slower.
-// Measured on this machine (Zen 5, 4.2 GHz, wasm peak 2 f32x4 madds/cycle = 67 GFLOP/s), 256 × 784 × 128, CPU time:
-// ~55 GFLOP/s with mul+add, ~63 with relaxed madd, for all three products; batch-1 784 → 128 in 4.2 µs.
+// Speed against TensorFlow.js and the machine's f32x4 peak: `npm run bench` (bench/dense.ts), figures in the README.
 import { madd } from './simd';
 
 /** Panels of 8 columns covering n columns. */
@@ -96,7 +95,7 @@ export function denseBackwardParams(x: usize, dy: usize, dw: usize, db: usize, b
   const full = nOut & ~7; // columns of dy read 8 at a time; the rest by colTail
   // Rows of dw outer, panels inner: the 4 columns of x a tile reads (batch cache lines) stay in L1 across
   // all panels while dy (batch × nOut, 128 KB for 256 × 128) is reread from L2; panel-outer would stream all
-  // of x (800 KB for 256 × 784) once per panel. Measured 56 → 60 GFLOP/s on 256 × 784 × 128.
+  // of x (800 KB for 256 × 784) once per panel. Measured ~7% faster on 256 × 784 × 128.
   let i = 0;
   for (; i + 4 <= nIn; i += 4) {
     const pa = x + (<usize>i << 2);
@@ -242,7 +241,7 @@ function rowVector24(a: usize, ksA: usize, b: usize, psB: usize, ksB: usize, bia
   let c2 = biasVector(bias, j + 8, N), c3 = biasVector(bias, j + 12, N);
   let c4 = biasVector(bias, j + 16, N), c5 = biasVector(bias, j + 20, N);
   const p1 = psB, p2 = psB * 2;
-  const end = a + <usize>K * ksA; // loop on the A pointer, no k counter: measured 5.1 → 4.2 µs at 784 → 128
+  const end = a + <usize>K * ksA; // loop on the A pointer, no k counter: measured ~20% faster at 784 → 128
   while (a < end) {
     const s = v128.load32_splat(a); // [A(k) ×4]
     c0 = madd(s, v128.load(b), c0);

@@ -7,9 +7,11 @@
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
-/** [a, b, c, d] => a + b + c + d */
+/**
+ * [a, b, c, d] => ((a + b) + c) + d. NOTE: added left to right on purpose: a pairwise sum ((a + c) + (b + d), one
+ * shuffle fewer) rounds differently, and the shipped models' outputs must not move by an ulp.
+ */
 // @ts-ignore: decorator
 @inline export function hsum(v: v128): f32 {
-  const s = f32x4.add(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1)); // [a+c, b+d, c+a, d+b]
-  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1);
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }

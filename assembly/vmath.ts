@@ -1,7 +1,7 @@
 // Vector math shared by activations.ts and loss.ts (not a kernel file: index.ts does not re-export it).
 // NaN propagates through every function: clamps use pmin/pmax with x as the FIRST operand
 // (pmin(a, b) = b < a ? b : a, pmax(a, b) = a < b ? b : a: a NaN `a` is returned as is).
-import { madd } from './simd';
+import { hsum, madd } from './simd';
 
 /**
  * e^x for x ≤ 0 (Cephes expf): x = n·ln2 + r with n = round(x·log2 e), |r| ≤ ln2/2,
@@ -87,7 +87,7 @@ export function softmaxRow(x: usize, y: usize, n: i32, m: f32): f32 {
     v128.store(y + o, e);
     sv = f32x4.add(sv, e);
   }
-  let s = f32x4.extract_lane(sv, 0) + f32x4.extract_lane(sv, 1) + f32x4.extract_lane(sv, 2) + f32x4.extract_lane(sv, 3);
+  let s = hsum(sv);
   for (; i < n; i++) { // scalar tail
     const o = <usize>i << 2;
     const e = expNonPositive1(load<f32>(x + o) - m);

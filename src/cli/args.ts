@@ -1,4 +1,5 @@
 /** What every command of the CLI shares: the command shape, usage errors, and parsing and formatting of arguments. */
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { ENGINE_KINDS, type EngineKind } from '../engines/types.ts';
 import { isModelId, MODEL_IDS, type ModelId } from '../model/shipped.ts';
 
@@ -6,6 +7,22 @@ import { isModelId, MODEL_IDS, type ModelId } from '../model/shipped.ts';
 export interface Command {
   usage: string;
   run(argv: string[]): Promise<number>;
+}
+
+/** What node:util's parseArgs gives for these options: typed `values` and the `positionals`. */
+export type Parsed<O extends ParseArgsOptionsConfig> = ReturnType<typeof parseArgs<{ options: O; allowPositionals: boolean }>>;
+
+/**
+ * A command from its usage lines, its options (node:util parseArgs: unknown options and, unless `positionals`,
+ * stray arguments are usage errors) and what it runs with them parsed.
+ */
+export function command<const O extends ParseArgsOptionsConfig>(
+  usage: string,
+  options: O,
+  run: (args: Parsed<O>) => Promise<number>,
+  { positionals = false } = {},
+): Command {
+  return { usage, run: (argv) => run(parseArgs({ args: argv, options, allowPositionals: positionals })) };
 }
 
 /** A mistake in the command line: reported with the usage text, exit code 2. */

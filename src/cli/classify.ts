@@ -1,26 +1,25 @@
 import { decodeImageFile } from '../image/decode-node.ts';
 import { createNodeClient } from '../../worker/client-node.ts';
 import type { ModelId } from '../../worker/api.ts';
-import { parseArgs } from 'node:util';
-import { parseEngine, parseModelIds, UsageError, type Command } from './args.ts';
+import type { ParseArgsOptionsConfig } from 'node:util';
+import { parseEngine, parseModelIds, UsageError, command, type Parsed } from './args.ts';
 import { errorText } from '../util/guards.ts';
 
-/** Any PNG or JPEG of a digit → MNIST-style preprocessing → each model's digit and probabilities (via the worker). */
-export const classifyCommand: Command = {
-  usage: '  seeing-digits classify FILES... [--model mlp|cnn|both] [--engine E] [--json]',
-  run,
-};
+const options = {
+  model: { type: 'string', default: 'both' },
+  engine: { type: 'string', default: 'auto' },
+  json: { type: 'boolean', default: false },
+} satisfies ParseArgsOptionsConfig;
 
-async function run(argv: string[]): Promise<number> {
-  const { values, positionals: files } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      model: { type: 'string', default: 'both' },
-      engine: { type: 'string', default: 'auto' },
-      json: { type: 'boolean', default: false },
-    },
-  });
+/** Any PNG or JPEG of a digit → MNIST-style preprocessing → each model's digit and probabilities (via the worker). */
+export const classifyCommand = command(
+  '  seeing-digits classify FILES... [--model mlp|cnn|both] [--engine E] [--json]',
+  options,
+  run,
+  { positionals: true },
+);
+
+async function run({ values, positionals: files }: Parsed<typeof options>): Promise<number> {
   if (files.length === 0) throw new UsageError('classify needs image files');
   const models = parseModelIds(values.model!);
   const engine = parseEngine(values.engine!);

@@ -5,26 +5,25 @@ import { preprocess } from '../preprocess/mnist.ts';
 import type { RgbaImage } from '../preprocess/types.ts';
 import { sketchedDigits } from '../data/sketches.ts';
 import { metricsJson } from '../train/trainer.ts';
-import { parseArgs } from 'node:util';
-import { parseEngine, pct, UsageError, type Command } from './args.ts';
+import type { ParseArgsOptionsConfig } from 'node:util';
+import { parseEngine, pct, UsageError, command, type Parsed } from './args.ts';
 import { openModel } from './models.ts';
 
-export const evaluateCommand: Command = {
-  usage: '  seeing-digits evaluate --model mlp|cnn|PATH [--engine E] [--printed] [--sketches] [--json]',
-  run,
-};
+const options = {
+  model: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  engine: { type: 'string', default: 'auto' },
+  printed: { type: 'boolean', default: false },
+  sketches: { type: 'boolean', default: false },
+} satisfies ParseArgsOptionsConfig;
 
-async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      model: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      engine: { type: 'string', default: 'auto' },
-      printed: { type: 'boolean', default: false },
-      sketches: { type: 'boolean', default: false },
-    },
-  });
+export const evaluateCommand = command(
+  '  seeing-digits evaluate --model mlp|cnn|PATH [--engine E] [--printed] [--sketches] [--json]',
+  options,
+  run,
+);
+
+async function run({ values }: Parsed<typeof options>): Promise<number> {
   if (!values.model) throw new UsageError('evaluate needs --model mlp|cnn|PATH');
   const choice = parseEngine(values.engine!);
   const { id, engine, info, network } = await openModel(values.model, choice);

@@ -3,26 +3,25 @@ import { join } from 'node:path';
 import { loadMnist } from '../data/mnist-node.ts';
 import { pcaMap, topDigits } from '../interpret/explore.ts';
 import { NEURONS_FILE, PCA_FILE } from '../interpret/explorer-files.ts';
-import { parseArgs } from 'node:util';
-import { num, UsageError, type Command } from './args.ts';
+import type { ParseArgsOptionsConfig } from 'node:util';
+import { num, UsageError, command, type Parsed } from './args.ts';
 import { openModel } from './models.ts';
 
-/** Writes the explorer's pca.json and neurons.json beside a model (MNIST test digits). */
-export const exploreCommand: Command = {
-  usage: '  seeing-digits explore --model mlp|cnn|PATH [--layer NAME] [--points N] [--top K]',
-  run,
-};
+const options = {
+  model: { type: 'string' },
+  layer: { type: 'string' },
+  points: { type: 'string' },
+  top: { type: 'string' },
+} satisfies ParseArgsOptionsConfig;
 
-async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      model: { type: 'string' },
-      layer: { type: 'string' },
-      points: { type: 'string' },
-      top: { type: 'string' },
-    },
-  });
+/** Writes the explorer's pca.json and neurons.json beside a model (MNIST test digits). */
+export const exploreCommand = command(
+  '  seeing-digits explore --model mlp|cnn|PATH [--layer NAME] [--points N] [--top K]',
+  options,
+  run,
+);
+
+async function run({ values }: Parsed<typeof options>): Promise<number> {
   if (!values.model) throw new UsageError('explore needs --model mlp|cnn|PATH');
   const { dir, network: net, info } = await openModel(values.model, 'simd');
   if (!net) throw new Error(`explore runs on the simd engine, which cannot run here (${info.reason})`);

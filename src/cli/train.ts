@@ -1,8 +1,8 @@
 import { SingleBar } from 'cli-progress';
 import { loadMnist } from '../data/mnist-node.ts';
 import { train, type TrainOptions } from '../train/trainer.ts';
-import { parseArgs } from 'node:util';
-import { num, parseModelId, pct, UsageError, type Command } from './args.ts';
+import type { ParseArgsOptionsConfig } from 'node:util';
+import { num, parseModelId, pct, UsageError, command, type Parsed } from './args.ts';
 
 /** Defaults per architecture: what reproduces the shipped models (see README). */
 export const DEFAULTS = {
@@ -10,27 +10,26 @@ export const DEFAULTS = {
   cnn: { epochs: 16, batch: 64, lr: 1.5e-3 },
 };
 
-export const trainCommand: Command = {
-  usage: `  seeing-digits train --model mlp|cnn [--epochs N] [--batch B] [--lr X] [--optimizer adam|sgd]
-                      [--seed S] [--augment] [--out DIR] [--validation N]`,
-  run,
-};
+const options = {
+  model: { type: 'string' },
+  epochs: { type: 'string' },
+  batch: { type: 'string' },
+  lr: { type: 'string' },
+  optimizer: { type: 'string', default: 'adam' },
+  seed: { type: 'string' },
+  augment: { type: 'boolean', default: false },
+  out: { type: 'string' },
+  validation: { type: 'string' },
+} satisfies ParseArgsOptionsConfig;
 
-async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      model: { type: 'string' },
-      epochs: { type: 'string' },
-      batch: { type: 'string' },
-      lr: { type: 'string' },
-      optimizer: { type: 'string', default: 'adam' },
-      seed: { type: 'string' },
-      augment: { type: 'boolean', default: false },
-      out: { type: 'string' },
-      validation: { type: 'string' },
-    },
-  });
+export const trainCommand = command(
+  `  seeing-digits train --model mlp|cnn [--epochs N] [--batch B] [--lr X] [--optimizer adam|sgd]
+                      [--seed S] [--augment] [--out DIR] [--validation N]`,
+  options,
+  run,
+);
+
+async function run({ values }: Parsed<typeof options>): Promise<number> {
   const model = parseModelId(values.model, 'train');
   if (values.optimizer !== 'adam' && values.optimizer !== 'sgd') throw new UsageError('--optimizer is adam or sgd');
   const d = DEFAULTS[model];

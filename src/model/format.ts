@@ -15,6 +15,7 @@ import {
 } from './spec.ts';
 import { layerShapes, paramShapes } from './shapes.ts';
 import { errorText, isObj } from '../util/guards.ts';
+import { concatF32 } from '../util/array.ts';
 
 export { LIMITS };
 
@@ -299,12 +300,7 @@ export function serializeModel(model: LoadedModel): { modelJson: ModelJson; weig
       arrays.push(p.bias!);
     }
   }
-  const weightData = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
-  let o = 0;
-  for (const a of arrays) {
-    weightData.set(a, o);
-    o += a.length;
-  }
+  const weightData = concatF32(arrays);
   const layers = spec.layers.map((l, i) => ({
     class_name: l.kind,
     config: { ...layerConfig(l), ...(i === 0 ? { batch_input_shape: [null, ...spec.inputShape], dtype: 'float32' } : {}) },

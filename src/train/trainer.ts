@@ -14,7 +14,7 @@ import { Network } from '../model/network.ts';
 import { architecture, initModel, type Architecture } from './architectures.ts';
 import { mulberry32 } from '../util/random.ts';
 import { evaluate, type Metrics } from './evaluate.ts';
-import { argmax } from '../util/array.ts';
+import { argmax, concatF32 } from '../util/array.ts';
 import { Optimizer, type OptimizerName, type OptimizerState } from './optimizer.ts';
 import { createAugmenter } from './augment.ts';
 
@@ -209,7 +209,7 @@ async function saveCheckpoint(opts: TrainOptions, net: Network, opt: Optimizer, 
     log,
     optimizer: { name: s.name, step: s.step, lengths: s.m.map((a) => a.length) },
   };
-  await writeFile(join(tmp, 'optimizer.bin'), concatF32([...s.m, ...s.v]));
+  await writeFile(join(tmp, 'optimizer.bin'), new Uint8Array(concatF32([...s.m, ...s.v]).buffer));
   await writeFile(join(tmp, 'state.json'), JSON.stringify(state));
   await rm(dir, { recursive: true, force: true });
   await rename(tmp, dir);
@@ -249,14 +249,4 @@ async function loadCheckpoint(opts: TrainOptions, net: Network, opt: Optimizer, 
   log.epochs = state.log.epochs;
   log.curve = state.log.curve;
   return true;
-}
-
-function concatF32(arrays: Float32Array[]): Uint8Array {
-  const out = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
-  let o = 0;
-  for (const a of arrays) {
-    out.set(a, o);
-    o += a.length;
-  }
-  return new Uint8Array(out.buffer);
 }

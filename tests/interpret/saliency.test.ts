@@ -10,6 +10,7 @@ import { createSimdEngineNode } from '../../src/engines/simd-node.ts';
 import type { InferenceEngine } from '../../src/engines/types.ts';
 import { gaussian, saliency } from '../../src/interpret/saliency.ts';
 import { MODEL_IDS } from '../../src/model/shipped.ts';
+import { centralDiff } from '../helpers/grad.ts';
 
 const ENGINES: [string, () => Promise<InferenceEngine>][] = [
   ['simd', createSimdEngineNode],
@@ -50,11 +51,7 @@ for (const [engineName, create] of ENGINES) {
         expect(map.some((v) => v < 0) && map.some((v) => v > 0)).toBe(true); // signed, not |grad|
         const h = 1e-3;
         for (const i of [0, 203, 350, 406, 601]) {
-          const up = x.slice();
-          const down = x.slice();
-          up[i] += h;
-          down[i] -= h;
-          const fd = ((await logit(engine, id, up, 4)) - (await logit(engine, id, down, 4))) / (2 * h);
+          const fd = await centralDiff((v) => logit(engine, id, v, 4), x, i, h);
           expect(Math.abs(map[i] - fd)).toBeLessThan(2e-3 + 0.02 * Math.abs(fd));
         }
       });

@@ -1,21 +1,11 @@
 // Activation kernels against TensorFlow.js (cpu backend) and, for the SIMD approximations of tanh and sigmoid,
 // against float64 Math on a dense grid. Lengths cover the scalar tail (not a multiple of 4) and lengths < 4.
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { kernels, type Kernels } from '../helpers/engine.ts';
-import { tfCpu } from '../helpers/tf.ts';
+import { describe, expect, it } from 'vitest';
 import { maxRelDiff, randomArray } from '../helpers/random.ts';
 import type { EngineExports } from '../../src/wasm/abi.ts';
+import { checkOp, k, numericGrad, tf, useKernels, type OpTest, type Tensor, type TF as Tf } from './harness.ts';
 
-let k: Kernels;
-let tf: Awaited<ReturnType<typeof tfCpu>>;
-beforeAll(async () => {
-  k = await kernels();
-  tf = await tfCpu();
-});
-beforeEach(() => k.reset());
-
-type Tf = typeof tf;
-type Tensor = ReturnType<Tf['tensor']>;
+useKernels();
 
 const TOL = 1e-4;
 const LENGTHS = [1, 3, 4, 7, 64, 1003];
@@ -64,6 +54,24 @@ const ELEMENTWISE: Elementwise[] = [
   },
 ];
 
+/** Forward y = f(x) and backward dx = f'(·) ⊙ dy, ours and tfjs's (tf.grad). */
+function elementwiseOp(f: Elementwise, xs: Float32Array, dys: Float32Array): OpTest {
+  const n = xs.length;
+  return {
+    ours: (k) => {
+      const { y, ys } = runForward(f, xs);
+      const dx = k.fill(n);
+      f.backward(k.ex, f.fromOutput ? y : k.put(xs), k.put(dys), dx, n);
+      return { y: ys, dx: k.get(dx, n) };
+    },
+    reference: (tf) => ({
+      y: f.tfFn(tf, tf.tensor1d(xs)),
+      dx: tf.grad((x: Tensor) => f.tfFn(tf, x))(tf.tensor1d(xs), tf.tensor1d(dys)),
+    }),
+    tol: TOL,
+  };
+}
+
 function runForward(f: Elementwise, xs: Float32Array) {
   const y = k.fill(xs.length);
   f.forward(k.ex, k.put(xs), y, xs.length);
@@ -72,18 +80,8 @@ function runForward(f: Elementwise, xs: Float32Array) {
 
 describe.each(ELEMENTWISE)('$name', (f) => {
   describe.each(SCALES)('inputs in ±%d', (scale) => {
-    it.each(LENGTHS)(`${f.name} len=%d x in ±${scale} forward and backward match tfjs`, (n) => {
-      const xs = randomArray(n, n * 7 + scale, scale);
-      const dys = randomArray(n, n + 99, 2);
-      const { y, ys } = runForward(f, xs);
-      const ref = tf.tidy(() => f.tfFn(tf, tf.tensor1d(xs)).dataSync());
-      expect(maxRelDiff(ys, ref)).toBeLessThan(TOL);
-
-      const dx = k.fill(n);
-      f.backward(k.ex, f.fromOutput ? y : k.put(xs), k.put(dys), dx, n);
-      const g = tf.tidy(() => tf.grad((x: Tensor) => f.tfFn(tf, x))(tf.tensor1d(xs), tf.tensor1d(dys)).dataSync());
-      expect(maxRelDiff(k.get(dx, n), g)).toBeLessThan(TOL);
-    });
+    it.each(LENGTHS)(`${f.name} len=%d x in ±${scale} forward and backward match tfjs`, (n) =>
+      void checkOp(elementwiseOp(f, randomArray(n, n * 7 + scale, scale), randomArray(n, n + 99, 2))));
   });
 
   it(`${f.name} special values (0, ±4e-4, ±8, ±50, ±1e4, ±3e38, ±∞) match tfjs`, () => {
@@ -144,23 +142,30 @@ describe('relu at exactly 0', () => {
 describe('softmax', () => {
   const SHAPES: [number, number][] = [[1, 10], [65, 10], [3, 1], [2, 3], [4, 7], [5, 33], [2, 128], [256, 10]];
 
-  it.each(SHAPES)('x=[%d,%d] forward and backward match tfjs', (rows, cols) => {
-    for (const scale of [1, 30, 1e4]) {
-      const xs = randomArray(rows * cols, rows * 31 + cols, scale);
-      const dys = randomArray(rows * cols, rows + cols, 1);
+  /** Row-wise softmax forward and its backward for upstream dy. */
+  const softmaxOp = (rows: number, cols: number, xs: Float32Array, dys: Float32Array): OpTest => ({
+    ours: (k) => {
       const y = k.fill(rows * cols), dx = k.fill(rows * cols);
       k.ex.softmaxForward(k.put(xs), y, rows, cols);
       const ys = k.get(y, rows * cols);
-      const ref = tf.tidy(() => tf.softmax(tf.tensor2d(xs, [rows, cols])).dataSync());
-      expect(maxRelDiff(ys, ref)).toBeLessThan(TOL);
+      k.ex.softmaxBackward(y, k.put(dys), dx, rows, cols);
+      return { y: ys, dx: k.get(dx, rows * cols) };
+    },
+    reference: (tf) => ({
+      y: tf.softmax(tf.tensor2d(xs, [rows, cols])),
+      dx: tf.grad((x: Tensor) => tf.softmax(x))(tf.tensor2d(xs, [rows, cols]), tf.tensor2d(dys, [rows, cols])),
+    }),
+    tol: TOL,
+  });
+
+  it.each(SHAPES)('x=[%d,%d] forward and backward match tfjs', (rows, cols) => {
+    for (const scale of [1, 30, 1e4]) {
+      const xs = randomArray(rows * cols, rows * 31 + cols, scale);
+      const ys = checkOp(softmaxOp(rows, cols, xs, randomArray(rows * cols, rows + cols, 1))).y as Float32Array;
       for (let r = 0; r < rows; r++) {
         const sum = ys.slice(r * cols, (r + 1) * cols).reduce((a, b) => a + b, 0);
         expect(Math.abs(sum - 1)).toBeLessThan(1e-5);
       }
-      k.ex.softmaxBackward(y, k.put(dys), dx, rows, cols);
-      const g = tf.tidy(() =>
-        tf.grad((x: Tensor) => tf.softmax(x))(tf.tensor2d(xs, [rows, cols]), tf.tensor2d(dys, [rows, cols])).dataSync());
-      expect(maxRelDiff(k.get(dx, rows * cols), g)).toBeLessThan(TOL);
     }
   });
 
@@ -192,16 +197,6 @@ describe('softmax', () => {
       }
       return l;
     };
-    const a = Float64Array.from(xs), h = 1e-4, fd: number[] = [];
-    for (let i = 0; i < a.length; i++) {
-      const v = a[i];
-      a[i] = v + h;
-      const lp = loss(a);
-      a[i] = v - h;
-      const lm = loss(a);
-      a[i] = v;
-      fd.push((lp - lm) / (2 * h));
-    }
-    expect(maxRelDiff(k.get(dx, rows * cols), fd)).toBeLessThan(1e-5);
+    expect(maxRelDiff(k.get(dx, rows * cols), numericGrad(xs, loss, 1e-4))).toBeLessThan(1e-5);
   });
 });

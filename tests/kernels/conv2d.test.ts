@@ -1,10 +1,10 @@
 // conv2dForward / conv2dBackwardInput / conv2dBackwardParams against TensorFlow.js (cpu backend): tf.conv2d and
 // its gradients through tf.grads, plus a float64 finite-difference check of the three gradients on a tiny conv.
-import { beforeEach, describe, expect, it } from 'vitest';
-import { kernels, type Kernels } from '../helpers/engine.ts';
+import { describe, expect, it } from 'vitest';
 import { randomArray, maxRelDiff, rng } from '../helpers/random.ts';
-import { tfCpu } from '../helpers/tf.ts';
-import type { Tensor } from '@tensorflow/tfjs';
+import { checkOp, expectGuard, GUARD, guarded, k, numericGrad, SENTINEL, useKernels, type OpTest, type Tensor } from './harness.ts';
+
+useKernels();
 
 type Pad = 'same' | 'valid';
 interface Case {
@@ -24,28 +24,12 @@ function geometry({ x: [, h, w], f: [kh, kw], s, pad }: Case) {
   return { oh, ow, padTop: Math.floor(padH / 2), padLeft: Math.floor(padW / 2) };
 }
 
-const GUARD = 8; // sentinel floats after every output and the scratch: a kernel that writes past its end is caught
-const SENTINEL = 12345.5;
+type Grads = { y: Float32Array; dx: Float32Array; df: Float32Array; db: Float32Array };
 
-let k: Kernels;
-beforeEach(async () => {
-  k = await kernels();
-  k.reset();
-});
-
-function outWithGuard(len: number): number {
-  const p = k.fill(len + GUARD, SENTINEL);
-  new Float32Array(k.ex.memory.buffer, p, len).fill(NaN); // NaN: a skipped output shows up
-  return p;
-}
-
-function guardIntact(p: number, len: number): boolean {
-  return k.get(p + len * 4, GUARD).every((v) => v === SENTINEL);
-}
-
-interface Grads { y: Float32Array; dx: Float32Array; df: Float32Array; db: Float32Array }
-
-/** Runs the three kernels on x, f, b, upstream dy; checks no kernel wrote past an output or the scratch. */
+/**
+ * Runs the three kernels on x, f, b, upstream dy; checks no kernel wrote past an output or the scratch (every output
+ * and the scratch are guarded: NaN-filled, sentinels after).
+ */
 function ours(cs: Case, x: Float32Array, f: Float32Array, b: Float32Array | null, dy: Float32Array): Grads {
   const [n, h, w, c] = cs.x, [kh, kw, , co] = cs.f;
   const { oh, ow, padTop, padLeft } = geometry(cs);
@@ -53,8 +37,8 @@ function ours(cs: Case, x: Float32Array, f: Float32Array, b: Float32Array | null
   const scratchLen = k.ex.conv2dScratchLength(...shape);
   const px = k.put(x), pf = k.put(f), pb = b ? k.put(b) : 0, pdy = k.put(dy);
   const ny = n * oh * ow * co;
-  const py = outWithGuard(ny), pdx = outWithGuard(x.length), pdf = outWithGuard(f.length), pdb = outWithGuard(co);
-  const scratch = outWithGuard(scratchLen);
+  const py = guarded(ny), pdx = guarded(x.length), pdf = guarded(f.length), pdb = guarded(co);
+  const scratch = guarded(scratchLen);
   // scratch is NaN before each call: padding must be written as zeros, never assumed from an earlier call
   const poison = () => new Float32Array(k.ex.memory.buffer, scratch, scratchLen).fill(NaN);
   k.ex.conv2dForward(px, pf, pb, py, ...shape, scratch);
@@ -62,30 +46,33 @@ function ours(cs: Case, x: Float32Array, f: Float32Array, b: Float32Array | null
   k.ex.conv2dBackwardInput(pdy, pf, pdx, ...shape, scratch);
   poison();
   k.ex.conv2dBackwardParams(px, pdy, pdf, pdb, ...shape, scratch);
-  for (const [p, len] of [[py, ny], [pdx, x.length], [pdf, f.length], [pdb, co], [scratch, scratchLen]]) {
-    expect(guardIntact(p, len), `write past the end of a ${len}-float region`).toBe(true);
-  }
+  for (const [p, len] of [[py, ny], [pdx, x.length], [pdf, f.length], [pdb, co], [scratch, scratchLen]]) expectGuard(p, len);
   expect(maxRelDiff(k.get(px, x.length), x), 'x must not change').toBe(0);
   expect(maxRelDiff(k.get(pdy, dy.length), dy), 'dy must not change').toBe(0);
   return { y: k.get(py, ny), dx: k.get(pdx, x.length), df: k.get(pdf, f.length), db: k.get(pdb, co) };
 }
 
-async function reference(cs: Case, x: Float32Array, f: Float32Array, b: Float32Array | null, dy: Float32Array) {
-  const tf = await tfCpu();
-  return tf.tidy(() => {
-    const xt = tf.tensor4d(x, cs.x), ft = tf.tensor4d(f, cs.f);
-    const conv = (...[a, g]: Tensor[]) => tf.conv2d(a as typeof xt, g as typeof ft, cs.s, cs.pad);
-    let yt = conv(xt, ft);
-    if (b) yt = tf.add(yt, tf.tensor1d(b));
-    const dyt = tf.tensor(dy, yt.shape);
-    const [dxt, dft] = tf.grads(conv)([xt, ft], dyt);
-    return {
-      y: yt.dataSync() as Float32Array,
-      dx: dxt.dataSync() as Float32Array,
-      df: dft.dataSync() as Float32Array,
-      db: tf.sum(dyt, [0, 1, 2]).dataSync() as Float32Array,
-    };
-  });
+/** Case i with seeded x, f, b (none for every third case: b = 0) and dy: ours against tf.conv2d and tf.grads. */
+function convOp(cs: Case, i: number): OpTest {
+  const { oh, ow } = geometry(cs);
+  const co = cs.f[3];
+  const x = randomArray(cs.x.reduce((a, v) => a * v), 10 + i);
+  const f = randomArray(cs.f.reduce((a, v) => a * v), 20 + i, 0.5);
+  const b = i % 3 === 2 ? null : randomArray(co, 30 + i);
+  const dy = randomArray(cs.x[0] * oh * ow * co, 40 + i);
+  return {
+    ours: () => ours(cs, x, f, b, dy),
+    reference: (tf) => {
+      const xt = tf.tensor4d(x, cs.x), ft = tf.tensor4d(f, cs.f);
+      const conv = (...[a, g]: Tensor[]) => tf.conv2d(a as typeof xt, g as typeof ft, cs.s, cs.pad);
+      let yt = conv(xt, ft);
+      if (b) yt = tf.add(yt, tf.tensor1d(b));
+      const dyt = tf.tensor(dy, yt.shape);
+      const [dxt, dft] = tf.grads(conv)([xt, ft], dyt);
+      return { y: yt, dx: dxt, df: dft, db: tf.sum(dyt, [0, 1, 2]) };
+    },
+    tol: 1e-4,
+  };
 }
 
 const name = (cs: Case) => `x=[${cs.x}] f=[${cs.f}] s=${cs.s} ${cs.pad}`;
@@ -134,22 +121,7 @@ function sweep(count: number, seed: number): Case[] {
 }
 
 describe('conv2d vs tf.conv2d and tf.grads', () => {
-  cases.forEach((cs, i) => {
-    it(name(cs), async () => {
-      const { oh, ow } = geometry(cs);
-      const co = cs.f[3];
-      const x = randomArray(cs.x.reduce((a, v) => a * v), 10 + i);
-      const f = randomArray(cs.f.reduce((a, v) => a * v), 20 + i, 0.5);
-      const b = i % 3 === 2 ? null : randomArray(co, 30 + i); // some cases without bias (b = 0)
-      const dy = randomArray(cs.x[0] * oh * ow * co, 40 + i);
-      const want = await reference(cs, x, f, b, dy);
-      const got = ours(cs, x, f, b, dy);
-      expect(maxRelDiff(got.y, want.y), 'y').toBeLessThan(1e-4);
-      expect(maxRelDiff(got.dx, want.dx), 'dx').toBeLessThan(1e-4);
-      expect(maxRelDiff(got.df, want.df), 'df').toBeLessThan(1e-4);
-      expect(maxRelDiff(got.db, want.db), 'db').toBeLessThan(1e-4);
-    });
-  });
+  cases.forEach((cs, i) => it(name(cs), () => void checkOp(convOp(cs, i))));
 
   it('x=[2,5,5,3] f=[3,3,3,8] s=1 same: db = 0 skips the bias gradient', () => {
     const cs: Case = { x: [2, 5, 5, 3], f: [3, 3, 3, 8], s: 1, pad: 'same' };
@@ -162,7 +134,7 @@ describe('conv2d vs tf.conv2d and tf.grads', () => {
     const df = k.fill(kh * kw * c * co + GUARD, SENTINEL);
     k.ex.conv2dBackwardParams(px, pdy, df, 0, ...shape, scratch);
     expect(maxRelDiff(k.get(0, 256), low)).toBe(0);
-    expect(guardIntact(df, kh * kw * c * co)).toBe(true);
+    expectGuard(df, kh * kw * c * co);
   });
 });
 
@@ -185,19 +157,6 @@ function conv64(cs: Case, x: Float64Array, f: Float64Array, b: Float64Array): Fl
   return y;
 }
 
-/** Central differences of L with respect to every element of `param` (step 1e-5 in float64). */
-function numericGrad(param: Float64Array, loss: () => number): Float64Array {
-  const g = new Float64Array(param.length), eps = 1e-5;
-  for (let i = 0; i < param.length; i++) {
-    const v = param[i];
-    param[i] = v + eps; const up = loss();
-    param[i] = v - eps; const down = loss();
-    param[i] = v;
-    g[i] = (up - down) / (2 * eps);
-  }
-  return g;
-}
-
 describe('conv2d gradients vs float64 finite differences', () => {
   const tiny: Case[] = [
     { x: [2, 5, 5, 2], f: [3, 3, 2, 5], s: 1, pad: 'same' },
@@ -212,11 +171,12 @@ describe('conv2d gradients vs float64 finite differences', () => {
       const f = Float64Array.from(randomArray(cs.f.reduce((a, v) => a * v), 60 + i));
       const b = Float64Array.from(randomArray(co, 70 + i));
       const r = Float64Array.from(randomArray(cs.x[0] * oh * ow * co, 80 + i));
-      const loss = () => conv64(cs, x, f, b).reduce((acc, v, j) => acc + v * r[j], 0);
+      const loss = (x: Float64Array, f: Float64Array, b: Float64Array) => conv64(cs, x, f, b).reduce((acc, v, j) => acc + v * r[j], 0);
       const got = ours(cs, Float32Array.from(x), Float32Array.from(f), Float32Array.from(b), Float32Array.from(r));
-      expect(maxRelDiff(got.dx, numericGrad(x, loss)), 'dx').toBeLessThan(1e-4);
-      expect(maxRelDiff(got.df, numericGrad(f, loss)), 'df').toBeLessThan(1e-4);
-      expect(maxRelDiff(got.db, numericGrad(b, loss)), 'db').toBeLessThan(1e-4);
+      // Central differences in float64, step 1e-5.
+      expect(maxRelDiff(got.dx, numericGrad(x, (a) => loss(a, f, b), 1e-5)), 'dx').toBeLessThan(1e-4);
+      expect(maxRelDiff(got.df, numericGrad(f, (a) => loss(x, a, b), 1e-5)), 'df').toBeLessThan(1e-4);
+      expect(maxRelDiff(got.db, numericGrad(b, (a) => loss(x, f, a), 1e-5)), 'db').toBeLessThan(1e-4);
       // and the forward pass against the float64 conv
       expect(maxRelDiff(got.y, conv64(cs, x, f, b)), 'y').toBeLessThan(1e-5);
     });

@@ -1,43 +1,13 @@
 // Dense kernels against TensorFlow.js (cpu backend): y = x·W + b and its gradients, over shapes that hit every
 // path of assembly/dense.ts (4×8 tiles, leftover rows, partial panels, the batch-1 mat-vec, dw column tails).
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { kernels, type Kernels } from '../helpers/engine.ts';
-import { tfCpu } from '../helpers/tf.ts';
+import { describe, expect, it } from 'vitest';
 import { maxRelDiff, randomArray } from '../helpers/random.ts';
+import { checkOp, expectGuard, guarded as output, k, numericGrad, relToMax, tf, useKernels } from './harness.ts';
 
-let k: Kernels;
-let tf: Awaited<ReturnType<typeof tfCpu>>;
-beforeAll(async () => {
-  k = await kernels();
-  tf = await tfCpu();
-});
-beforeEach(() => k.reset());
+useKernels();
 
+// Sums of many products are compared at their own scale (relToMax); outputs are guarded (NaN-filled, sentinels after).
 const TOL = 1e-4;
-const SENTINEL = 12345.5;
-
-/** Largest |a − b| relative to max(1, max |b|): sums of many products are compared at their own scale. */
-function relToMax(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 1;
-  for (let i = 0; i < b.length; i++) m = Math.max(m, Math.abs(b[i]));
-  let d = 0;
-  for (let i = 0; i < a.length; i++) {
-    const e = Math.abs(a[i] - b[i]);
-    d = Number.isNaN(e) ? Infinity : Math.max(d, e);
-  }
-  return d / m;
-}
-
-/** An output buffer pre-filled with NaN (an unwritten element shows) followed by 8 sentinel floats. */
-function output(n: number) {
-  const p = k.fill(n + 8, NaN);
-  k.set(p + n * 4, new Array(8).fill(SENTINEL));
-  return p;
-}
-
-function expectSentinel(p: number, n: number) {
-  expect(Array.from(k.get(p + n * 4, 8))).toEqual(new Array(8).fill(SENTINEL));
-}
 
 interface Shape {
   batch: number;
@@ -79,53 +49,72 @@ describe.each(SHAPES)('dense $batch×$nIn → $nOut', (s) => {
     const len = k.ex.densePackedLength(nIn, nOut);
     const wp = output(len);
     k.ex.densePack(k.put(ws), wp, nIn, nOut);
-    expectSentinel(wp, len);
+    expectGuard(wp, len);
     return wp;
   }
 
+  /** denseForward with the bias, or with b = 0 (no bias), against x·W (+ b). */
+  const forward = (bias: boolean) => {
+    const y = checkOp({
+      ours: (k) => {
+        const y = output(batch * nOut);
+        k.ex.denseForward(k.put(xs), packed(), bias ? k.put(bs) : 0, y, batch, nIn, nOut);
+        expectGuard(y, batch * nOut);
+        return { y: k.get(y, batch * nOut) };
+      },
+      reference: (tf) => {
+        const xw = tf.matMul(tf.tensor2d(xs, [batch, nIn]), tf.tensor2d(ws, [nIn, nOut]));
+        return { y: bias ? tf.add(xw, tf.tensor1d(bs)) : xw };
+      },
+      tol: TOL,
+      metric: relToMax,
+    }).y;
+    return y as Float32Array;
+  };
+
   it(`${name(s)} forward with bias`, () => {
-    const wp = packed();
-    const y = output(batch * nOut);
-    k.ex.denseForward(k.put(xs), wp, k.put(bs), y, batch, nIn, nOut);
-    const ref = tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(xs, [batch, nIn]), tf.tensor2d(ws, [nIn, nOut])), tf.tensor1d(bs)).dataSync());
-    expect(relToMax(k.get(y, batch * nOut), ref)).toBeLessThan(TOL);
-    if (scale === 1) expect(maxRelDiff(k.get(y, batch * nOut), ref)).toBeLessThan(TOL);
-    expectSentinel(y, batch * nOut);
+    const y = forward(true);
+    // At unit scale, element by element too.
+    if (scale === 1) {
+      const ref = tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(xs, [batch, nIn]), tf.tensor2d(ws, [nIn, nOut])), tf.tensor1d(bs)).dataSync());
+      expect(maxRelDiff(y, ref)).toBeLessThan(TOL);
+    }
   });
 
-  it(`${name(s)} forward without bias (b = 0)`, () => {
-    const wp = packed();
-    const y = output(batch * nOut);
-    k.ex.denseForward(k.put(xs), wp, 0, y, batch, nIn, nOut);
-    const ref = tf.tidy(() => tf.matMul(tf.tensor2d(xs, [batch, nIn]), tf.tensor2d(ws, [nIn, nOut])).dataSync());
-    expect(relToMax(k.get(y, batch * nOut), ref)).toBeLessThan(TOL);
-    expectSentinel(y, batch * nOut);
-  });
+  it(`${name(s)} forward without bias (b = 0)`, () => void forward(false));
 
-  it(`${name(s)} backward dx, dw, db match tf.grads`, () => {
-    const wp = packed();
-    const px = k.put(xs), pdy = k.put(dys);
-    const dx = output(batch * nIn), dw = output(nIn * nOut), db = output(nOut);
-    k.ex.denseBackwardInput(pdy, wp, dx, batch, nIn, nOut);
-    k.ex.denseBackwardParams(px, pdy, dw, db, batch, nIn, nOut);
-    const [rdx, rdw, rdb] = tf.tidy(() => {
-      const f = tf.grads((x, w, b) => tf.add(tf.matMul(x, w), b));
-      const g = f([tf.tensor2d(xs, [batch, nIn]), tf.tensor2d(ws, [nIn, nOut]), tf.tensor1d(bs)], tf.tensor2d(dys, [batch, nOut]));
-      return g.map((t) => t.dataSync());
-    });
-    expect(relToMax(k.get(dx, batch * nIn), rdx)).toBeLessThan(TOL);
-    expect(relToMax(k.get(dw, nIn * nOut), rdw)).toBeLessThan(TOL);
-    expect(relToMax(k.get(db, nOut), rdb)).toBeLessThan(TOL);
-    for (const [p, n] of [[dx, batch * nIn], [dw, nIn * nOut], [db, nOut]]) expectSentinel(p, n);
-  });
+  it(`${name(s)} backward dx, dw, db match tf.grads`, () =>
+    void checkOp({
+      ours: (k) => {
+        const wp = packed();
+        const px = k.put(xs), pdy = k.put(dys);
+        const dx = output(batch * nIn), dw = output(nIn * nOut), db = output(nOut);
+        k.ex.denseBackwardInput(pdy, wp, dx, batch, nIn, nOut);
+        k.ex.denseBackwardParams(px, pdy, dw, db, batch, nIn, nOut);
+        for (const [p, n] of [[dx, batch * nIn], [dw, nIn * nOut], [db, nOut]]) expectGuard(p, n);
+        return { dx: k.get(dx, batch * nIn), dw: k.get(dw, nIn * nOut), db: k.get(db, nOut) };
+      },
+      reference: (tf) => {
+        const f = tf.grads((x, w, b) => tf.add(tf.matMul(x, w), b));
+        const [dx, dw, db] = f([tf.tensor2d(xs, [batch, nIn]), tf.tensor2d(ws, [nIn, nOut]), tf.tensor1d(bs)], tf.tensor2d(dys, [batch, nOut]));
+        return { dx, dw, db };
+      },
+      tol: TOL,
+      metric: relToMax,
+    }));
 
-  it(`${name(s)} backward params with db = 0 leaves db alone`, () => {
-    const dw = output(nIn * nOut);
-    k.ex.denseBackwardParams(k.put(xs), k.put(dys), dw, 0, batch, nIn, nOut);
-    const ref = tf.tidy(() => tf.matMul(tf.tensor2d(xs, [batch, nIn]), tf.tensor2d(dys, [batch, nOut]), true, false).dataSync());
-    expect(relToMax(k.get(dw, nIn * nOut), ref)).toBeLessThan(TOL);
-    expectSentinel(dw, nIn * nOut);
-  });
+  it(`${name(s)} backward params with db = 0 leaves db alone`, () =>
+    void checkOp({
+      ours: (k) => {
+        const dw = output(nIn * nOut);
+        k.ex.denseBackwardParams(k.put(xs), k.put(dys), dw, 0, batch, nIn, nOut);
+        expectGuard(dw, nIn * nOut);
+        return { dw: k.get(dw, nIn * nOut) };
+      },
+      reference: (tf) => ({ dw: tf.matMul(tf.tensor2d(xs, [batch, nIn]), tf.tensor2d(dys, [batch, nOut]), true, false) }),
+      tol: TOL,
+      metric: relToMax,
+    }));
 });
 
 describe('dense packing', () => {
@@ -166,19 +155,7 @@ describe('dense finite differences (float64 JS reference)', () => {
     }
     return l;
   };
-  const fd = (arr: Float32Array, f: (a: Float64Array) => number) => {
-    const a = Float64Array.from(arr), h = 1e-3, g = new Float64Array(a.length);
-    for (let i = 0; i < a.length; i++) {
-      const v = a[i];
-      a[i] = v + h;
-      const lp = f(a);
-      a[i] = v - h;
-      const lm = f(a);
-      a[i] = v;
-      g[i] = (lp - lm) / (2 * h);
-    }
-    return g;
-  };
+  const fd = (arr: Float32Array, f: (a: Float64Array) => number) => numericGrad(arr, f, 1e-3);
 
   it(`x=[${batch},${nIn}] W=[${nIn},${nOut}] dx, dw, db`, () => {
     const wp = k.alloc(k.ex.densePackedLength(nIn, nOut));

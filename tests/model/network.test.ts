@@ -7,6 +7,7 @@ import type { LayerParams, LoadedModel, ModelSpec } from '../../src/model/spec.t
 import { tfCpu } from '../helpers/tf.ts';
 import { maxRelDiff, randomArray, rng } from '../helpers/random.ts';
 import { loadedFromTf, tfCnn, tfMlp } from '../helpers/models.ts';
+import { CLASSES, INPUT_SHAPE, INPUT_SIZE } from '../../src/model/shipped.ts';
 
 function randomModel(spec: ModelSpec, seed: number, scale = 0.5): LoadedModel {
   const params = new Map<string, LayerParams>();
@@ -128,17 +129,21 @@ describe('Network: finite-difference gradient checks of whole models', () => {
 });
 
 describe('Network matches TensorFlow.js on whole models', () => {
+  /** A small tfjs model with seeded weights, the same model on our Network, and n seeded digit-like inputs run forward. */
+  async function pair(make: typeof tfMlp | typeof tfCnn, seed: number, n: number, inputSeed: number) {
+    const tf = await tfCpu();
+    const tfModel = make(tf, seed);
+    const net = await network(await loadedFromTf(tf, tfModel), n);
+    const x = randomArray(n * INPUT_SIZE, inputSeed, 0.5).map((v) => v + 0.5);
+    net.setInput(x, n);
+    net.forward(n);
+    return { tf, tfModel, net, xt: tf.tensor4d(x, [n, ...INPUT_SHAPE]) };
+  }
+
   for (const [name, make] of [['mlp', tfMlp], ['cnn', tfCnn]] as const) {
     it(`${name}: every layer's output, the probabilities, and d logit / d input`, async () => {
-      const tf = await tfCpu();
-      const tfModel = make(tf, 3);
-      const ours = await loadedFromTf(tf, tfModel);
       const n = 5;
-      const net = await network(ours, n);
-      const x = randomArray(n * 784, 9, 0.5).map((v) => v + 0.5);
-      net.setInput(x, n);
-      net.forward(n);
-      const xt = tf.tensor4d(x, [n, 28, 28, 1]);
+      const { tf, tfModel, net, xt } = await pair(make, 3, n, 9);
       // Every layer's output, layer by layer through TensorFlow.js.
       let h: any = xt;
       for (const [i, layer] of tfModel.layers.entries()) {
@@ -167,19 +172,12 @@ describe('Network matches TensorFlow.js on whole models', () => {
   }
 
   it('parameter gradients of the cross-entropy match tf.grads', async () => {
-    const tf = await tfCpu();
-    const tfModel = tfCnn(tf, 4);
-    const ours = await loadedFromTf(tf, tfModel);
     const n = 6;
-    const net = await network(ours, n);
-    const x = randomArray(n * 784, 2, 0.5).map((v) => v + 0.5);
+    const { tf, tfModel, net, xt } = await pair(tfCnn, 4, n, 2);
     const labels = [0, 1, 2, 3, 4, 9];
-    net.setInput(x, n);
-    net.forward(n);
     const loss = net.loss(labels, n);
     net.backward(n);
-    const xt = tf.tensor4d(x, [n, 28, 28, 1]);
-    const yt = tf.oneHot(tf.tensor1d(labels, 'int32'), 10);
+    const yt = tf.oneHot(tf.tensor1d(labels, 'int32'), CLASSES);
     // softmax(log p) = p, so this is the plain mean cross-entropy of the model's probabilities.
     const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(yt, tf.log(tfModel.predict(xt) as any)) as any);
     expect(Math.abs(loss - value.dataSync()[0])).toBeLessThan(1e-4);
