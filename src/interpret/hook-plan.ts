@@ -102,7 +102,7 @@ export function compileInterventions(
         break;
       case 'mean': {
         const m = means?.get(index.canonicalName(tensor));
-        if (!m) throw new HookError(`${where} at ${p.name}: no means are loaded for model ${index.spec.name} (means.json beside model.json)`);
+        if (!m) throw new HookError(`${where} at ${p.name}: no means are loaded for model ${index.spec.name} (means.bin beside model.json)`);
         k = 0;
         f = m;
         break;

@@ -41,7 +41,7 @@ export type InterventionMode = (typeof INTERVENTION_MODES)[number];
  * Replaces the activation at `at` for every input of the call. Without `units` or `channels` it applies to the
  * whole activation.
  * - zero:  0.
- * - mean:  the unit's mean over the 10 000 MNIST test digits (the model's means.json; see src/interpret/means.ts).
+ * - mean:  the unit's mean over the 10 000 MNIST test digits (the model's means.bin; see src/interpret/means.ts).
  * - scale: factor × the value.
  * - patch: `values`, e.g. another input's activation at the same point (from runWithCache): one activation
  *          (size of the point, used for every input) or one per input (count × size).
@@ -148,7 +148,7 @@ export class HookIndex {
     return t.layer < 0 ? `${this.spec.layers[0].name}.in` : `${this.spec.layers[t.layer].name}.${t.site}`;
   }
 
-  /** The points that name distinct tensors (no `.in` aliases but the model's input): what means.json stores. */
+  /** The points that name distinct tensors (no `.in` aliases but the model's input): what means.bin stores. */
   canonicalPoints(): HookPoint[] {
     return this.points.filter((p) => this.canonicalName(this.tensor(p.name)) === p.name);
   }

@@ -50,7 +50,7 @@ beforeAll(async () => {
   for (const id of IDS) {
     const model = await loadModelFromDir(dir(id));
     const means = await loadMeansFromDir(dir(id), model.spec);
-    if (!means) throw new Error(`extension/models/${id}/means.json is missing: run npm run means`);
+    if (!means) throw new Error(`extension/models/${id}/means.bin is missing: run npm run means`);
     models.set(id, { model, means });
     for (const [, e] of engines()) await e.load(id, model, { means });
   }

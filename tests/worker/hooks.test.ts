@@ -1,4 +1,4 @@
-// Hooks through the worker API, on the shipped models (their means.json loaded beside model.json): hookPoints,
+// Hooks through the worker API, on the shipped models (their means.bin loaded beside model.json): hookPoints,
 // runWithCache and runWithHooks give what the engine gives in-process, with every array transferred; analyze with
 // { hooks } shows predictions, activations and saliency of the intervened model; malformed requests are refused
 // with messages that name the call; the same calls work through the restarting client in a worker thread.
@@ -14,6 +14,7 @@ import { createSimdEngineNode } from '../../src/engines/simd-node.ts';
 import type { InferenceEngine } from '../../src/engines/types.ts';
 import { loadModelFromDir } from '../../src/model/format-node.ts';
 import { loadMeansFromDir } from '../../src/interpret/means-node.ts';
+import { decodeMeans, encodeMeans } from '../../src/interpret/means.ts';
 import { mnistTest } from '../helpers/digits.ts';
 import { maxRelDiff } from '../helpers/random.ts';
 
@@ -130,12 +131,19 @@ describe('hooks over a MessageChannel (shipped models, SIMD engine)', () => {
     const hooks: Intervention[] = [{ at: 'hidden2.out', units: [1], mode: 'mean' }];
     await api.init({ models: { mlp: { modelJson, weights } } });
     await expect(api.runWithHooks('mlp', digits(0, 1), hooks)).rejects.toThrow(/runWithHooks: hook 0 at hidden2\.out: no means are loaded for model/);
-    const means = JSON.parse(await readFile(`${dir('mlp')}means.json`, 'utf8'));
+    const m = await readFile(`${dir('mlp')}means.bin`);
+    const means = m.buffer.slice(m.byteOffset, m.byteOffset + m.byteLength) as ArrayBuffer;
     await api.init({ models: { mlp: { modelJson, weights, means } } });
     expect((await api.runWithHooks('mlp', digits(0, 1), hooks)).logits.length).toBe(10);
-    await expect(api.init({ models: { mlp: { modelJson, weights, means: { ...means, model: 'other' } } } })).rejects.toThrow(
+    const spec = (await loadModelFromDir(dir('mlp'))).spec;
+    const other = encodeMeans({ ...spec, name: 'other' }, decodeMeans(means, spec), 'MNIST test', 10_000);
+    await expect(api.init({ models: { mlp: { modelJson, weights, means: other.buffer as ArrayBuffer } } })).rejects.toThrow(
       /init: model mlp: means file for model seeing-digits-mlp: it was made for model "other"/,
     );
+    await expect(api.init({ models: { mlp: { modelJson, weights, means: means.slice(0, 1000) } } })).rejects.toThrow(
+      /init: model mlp: means file for model seeing-digits-mlp: 1000 bytes, but its header describes \d+/,
+    );
+    await expect(api.init({ models: { mlp: { modelJson, weights, means: {} as never } } })).rejects.toThrow(/means must be the bytes of means\.bin/);
     close();
   });
 
@@ -178,7 +186,7 @@ describe('hooks through the restarting client in a worker thread', () => {
     expect(Array.from(r.acts['hidden1.out']!.subarray(0, 2))).toEqual([0, 0]);
     const d = await engine.runWithHooks('mlp', x, 2, [{ at: 'hidden1.out', units: [0, 1], mode: 'zero' }]);
     expect(maxRelDiff(r.logits, d.logits)).toBeLessThan(1e-6);
-    // The thread found means.json beside the shipped model.json.
+    // The thread found means.bin beside the shipped model.json.
     const meaned = await client.runWithHooks('cnn', x, [{ at: 'conv1.out', channels: [0, 1], mode: 'mean' }]);
     const md = await engine.runWithHooks('cnn', x, 2, [{ at: 'conv1.out', channels: [0, 1], mode: 'mean' }]);
     expect(maxRelDiff(meaned.logits, md.logits)).toBeLessThan(1e-6);
