@@ -14,7 +14,19 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { EngineKind, InferenceEngine, InputGradients, LayerOutput, Prediction } from './types.ts';
+import type { EngineKind, InferenceEngine, InputGradients, LayerOutput, ModelExtras, Prediction } from './types.ts';
+import {
+  HookIndex,
+  allocateRun,
+  isAfter,
+  planRun,
+  type CacheOptions,
+  type HookPoint,
+  type HookRun,
+  type Intervention,
+  type ResolvedObjective,
+  type RunPlan,
+} from '../interpret/hooks.ts';
 import type { ActivationName, LayerSpec, LoadedModel } from '../model/spec.ts';
 import { serializeModel } from '../model/format.ts';
 import { layerShapes, size } from '../model/shapes.ts';
@@ -43,6 +55,12 @@ interface Loaded {
   logitsOut: number;
   /** The spec layers up to the logits, with their weights, for gradients (see forwardToLogits). */
   logitsPath: { spec: LayerSpec; kernel?: tf.Tensor; bias?: tf.Tensor; linear: boolean }[];
+  /** Every spec layer with its weights, for runs with hooks (see forwardHooked). */
+  path: { spec: LayerSpec; kernel?: tf.Tensor; bias?: tf.Tensor }[];
+  index: HookIndex;
+  extras: ModelExtras;
+  /** Where the logits are, as a tensor key of HookIndex. */
+  logitsAt: { layer: number; site: 'pre' | 'out' };
   shapes: number[][];
   inputSize: number;
   classes: number;
@@ -69,7 +87,7 @@ export class TfjsEngine implements InferenceEngine {
     return engine;
   }
 
-  async load(id: string, model: LoadedModel): Promise<void> {
+  async load(id: string, model: LoadedModel, extras: ModelExtras = {}): Promise<void> {
     const { modelJson, weightData } = serializeModel(model);
     const split = splitActivations(modelJson.modelTopology.config.layers, model.spec.layers);
     const topology = { ...modelJson.modelTopology, config: { ...modelJson.modelTopology.config, layers: split.layers } };
@@ -93,6 +111,10 @@ export class TfjsEngine implements InferenceEngine {
         map: split.map,
         logitsOut: split.logitsOutput,
         logitsPath: logitsPath(layers, model.spec.layers, split),
+        path: logitsPath(layers, model.spec.layers, { logitsLayer: model.spec.layers.length - 1, pre: false }),
+        index: new HookIndex(model.spec),
+        extras,
+        logitsAt: split.pre ? { layer: split.logitsLayer, site: 'pre' } : { layer: split.logitsLayer, site: 'out' },
         shapes,
         inputSize: size(model.spec.inputShape),
         classes: logitsShape[0],
@@ -149,6 +171,80 @@ export class TfjsEngine implements InferenceEngine {
       });
       const [l, g] = await readAll([logits, grads]);
       return { logits: l, grads: g };
+    });
+  }
+
+  hookPoints(id: string): HookPoint[] {
+    return this.get(id).index.points.map((p) => ({ ...p, shape: [...p.shape] }));
+  }
+
+  async runWithCache(id: string, inputs: Float32Array, count: number, opts?: CacheOptions): Promise<HookRun> {
+    return this.run(id, inputs, count, [], opts, 'all');
+  }
+
+  async runWithHooks(id: string, inputs: Float32Array, count: number, hooks: readonly Intervention[], opts?: CacheOptions): Promise<HookRun> {
+    return this.run(id, inputs, count, hooks, opts, 'none');
+  }
+
+  /**
+   * The layers one by one with core ops, each edit applied as x ↦ keep ⊙ x + fill. Gradients at hook points are
+   * taken through zero "probes" added to those tensors: d objective / d probe is the gradient at the (edited)
+   * value, and tf.grads gives every probe's gradient in one backward pass.
+   */
+  private async run(id: string, inputs: unknown, count: unknown, hooks: unknown, opts: CacheOptions | undefined, names: 'all' | 'none') {
+    const m = this.get(id);
+    const plan = planRun(m.index, { inputs, count, inputSize: m.inputSize, classes: m.classes, means: m.extras.means }, hooks, opts, names);
+    const n = plan.count;
+    const o = plan.objective;
+    const from = o ? (o.kind === 'class' ? m.logitsAt : o.tensor) : undefined;
+    // Probes only where the objective depends on the value (tf.grads refuses inputs with no path to it).
+    const probed = o ? [...plan.wanted.keys()].filter((k) => !isAfter(parseKey(k), from!)) : [];
+    return exclusive(this.backend, async () => {
+      const kept: tf.Tensor[] = [];
+      const keep = (t: tf.Tensor) => (kept.push(tf.keep(t)), t);
+      const acts = new Map<string, tf.Tensor>();
+      let logits!: tf.Tensor;
+      let probs!: tf.Tensor;
+      let objective: tf.Tensor | undefined;
+      try {
+        const grads = tf.tidy(() => {
+          const x = tf.tensor(inputs as Float32Array, [n, ...m.model.spec.inputShape]);
+          const edits = editTensors(plan);
+          const f = (...probes: tf.Tensor[]) => {
+            const probeAt = new Map(probed.map((k, i) => [k, probes[i]]));
+            const r = forwardHooked(m, x, edits, probeAt, (key, t) => {
+              if (plan.wanted.has(key)) acts.set(key, keep(t));
+            });
+            logits = keep(r.logits);
+            probs = keep(r.probs);
+            if (!o) return r.logits;
+            objective = keep(objectiveValues(o, o.kind === 'class' ? r.logits : r.at.get(HookIndex.key(o.tensor))!));
+            return tf.sum(objective);
+          };
+          if (!o || probed.length === 0) {
+            f();
+            return [];
+          }
+          const zeros = probed.map((k) => tf.zeros([n, ...m.index.tensor(plan.wanted.get(k)![0]).point.shape]));
+          return tf.grads(f)(zeros);
+        });
+        kept.push(...grads);
+        const out = allocateRun(plan, m.classes);
+        out.logits.set(await logits.data<'float32'>());
+        out.probs.set(await probs.data<'float32'>());
+        if (objective) out.objective!.set(await objective.data<'float32'>());
+        for (const [key, ps] of plan.wanted) {
+          const v = await acts.get(key)!.data<'float32'>();
+          for (const p of ps) out.acts[p]!.set(v);
+          const gi = probed.indexOf(key);
+          if (gi < 0) continue;
+          const g = await grads[gi].data<'float32'>();
+          for (const p of ps) out.grads![p]!.set(g);
+        }
+        return out;
+      } finally {
+        tf.dispose(kept);
+      }
     });
   }
 
@@ -232,6 +328,70 @@ function forwardToLogits(m: Loaded, x: tf.Tensor): tf.Tensor {
     if ('activation' in s && !linear) y = activate(y, s.activation);
   }
   return y;
+}
+
+type At = { layer: number; site: 'pre' | 'out' };
+
+function parseKey(key: string): At {
+  const [layer, site] = key.split('.');
+  return { layer: Number(layer), site: site as At['site'] };
+}
+
+/** Each edit's keep and fill as tensors shaped to broadcast over the batch ([1 or count, ...shape]). */
+function editTensors(plan: RunPlan): Map<string, { keep: tf.Tensor; fill: tf.Tensor }> {
+  const out = new Map<string, { keep: tf.Tensor; fill: tf.Tensor }>();
+  for (const [key, e] of plan.edits) {
+    const shape = e.tensor.point.shape;
+    out.set(key, { keep: tf.tensor(e.keep, [1, ...shape]), fill: tf.tensor(e.fill, [e.perItem ? plan.count : 1, ...shape]) });
+  }
+  return out;
+}
+
+/**
+ * Every layer with core ops (as forwardToLogits), calling `seen` with each tensor after its edit (and probe).
+ * Returns the logits, the probabilities and every tensor by key.
+ */
+function forwardHooked(
+  m: Loaded,
+  x: tf.Tensor,
+  edits: Map<string, { keep: tf.Tensor; fill: tf.Tensor }>,
+  probes: Map<string, tf.Tensor>,
+  seen: (key: string, t: tf.Tensor) => void,
+) {
+  const at = new Map<string, tf.Tensor>();
+  const hook = (layer: number, site: At['site'], t: tf.Tensor) => {
+    const key = HookIndex.key({ layer, site });
+    const e = edits.get(key);
+    if (e) t = tf.add(tf.mul(t, e.keep), e.fill);
+    const p = probes.get(key);
+    if (p) t = tf.add(t, p);
+    seen(key, t);
+    at.set(key, t);
+    return t;
+  };
+  let y = hook(-1, 'out', x);
+  m.path.forEach(({ spec: s, kernel, bias }, i) => {
+    if (s.kind === 'Dense') y = tf.matMul(y as tf.Tensor2D, kernel as tf.Tensor2D);
+    else if (s.kind === 'Conv2D') y = tf.conv2d(y as tf.Tensor4D, kernel as tf.Tensor4D, s.strides, s.padding);
+    else if (s.kind === 'MaxPooling2D') y = tf.maxPool(y as tf.Tensor4D, 2, 2, 'valid');
+    else if (s.kind === 'Flatten') y = tf.reshape(y, [y.shape[0], -1]);
+    if (bias) y = tf.add(y, bias);
+    const act = 'activation' in s ? s.activation : 'linear';
+    if (s.kind !== 'Activation' && act !== 'linear') y = hook(i, 'pre', y);
+    y = hook(i, 'out', activate(y, act));
+  });
+  const logits = at.get(HookIndex.key(m.logitsAt))!;
+  const last = m.path[m.path.length - 1].spec;
+  const probs = 'activation' in last && last.activation === 'softmax' ? y : tf.softmax(logits);
+  return { logits, probs, at };
+}
+
+/** Each input's objective: its class logit, or Σ seed ⊙ its activation. */
+function objectiveValues(o: ResolvedObjective, t: tf.Tensor): tf.Tensor {
+  const n = t.shape[0];
+  const flat = tf.reshape(t, [n, -1]);
+  if (o.kind === 'class') return tf.reshape(tf.slice(flat, [0, o.target], [n, 1]), [n]);
+  return tf.sum(tf.mul(flat, tf.tensor(o.seed, [1, o.seed.length])), 1);
 }
 
 function activate(y: tf.Tensor, a: ActivationName): tf.Tensor {

@@ -44,6 +44,19 @@ interface Step {
   conv?: ConvArgs;
 }
 
+/**
+ * Callbacks between layers (src/interpret/hooks.ts builds interventions on them). Tensors are named by layer
+ * index and site, layer −1 being the input; `values` and `grad` are views of the batch's memory, valid during the
+ * call only, and may be changed in place: forward continues from the changed value, backward from the changed
+ * gradient.
+ */
+export interface StepHooks {
+  /** After the tensor's n items are computed (for 'pre': before the activation reads them). */
+  forward?(layer: number, site: 'pre' | 'out', values: Float32Array): void;
+  /** When the tensor's gradient is complete, before it flows to the layers below. */
+  backward?(layer: number, site: 'pre' | 'out', grad: Float32Array): void;
+}
+
 /** h, w, c, kh, kw, co, stride, padTop, padLeft, oh, ow: the conv kernels' shape arguments after n. */
 type ConvArgs = [number, number, number, number, number, number, number, number, number, number, number];
 
@@ -169,10 +182,12 @@ export class Network {
     this.arena.f32(this.input.ptr, n * this.input.size).set(data.subarray(0, n * this.input.size));
   }
 
-  forward(n: number): void {
+  forward(n: number, hooks?: StepHooks): void {
     this.checkBatch(n);
     const ex = this.ex;
-    for (const s of this.steps) {
+    const view = (b: Buf) => this.arena.f32(b.ptr, n * b.size);
+    hooks?.forward?.(-1, 'out', view(this.input));
+    for (const [i, s] of this.steps.entries()) {
       const l = s.spec;
       switch (l.kind) {
         case 'Dense':
@@ -190,7 +205,9 @@ export class Network {
         case 'Activation':
           break;
       }
+      if (hooks?.forward && hasPre(s)) hooks.forward(i, 'pre', view(s.z));
       if (s.a !== s.z) this.activate(s, n);
+      hooks?.forward?.(i, 'out', view(s.a));
     }
     if (!this.endsInSoftmax) ex.softmaxForward(this.logits.ptr, this.probs.ptr, n, this.classes);
   }
@@ -272,6 +289,56 @@ export class Network {
     }
   }
 
+  /**
+   * Backpropagates the gradient written at tensor `from` (its grad buffer) down to the input, calling `hooks` at
+   * every tensor on the way; parameter gradients are not computed.
+   */
+  backwardFrom(n: number, from: { layer: number; site: 'pre' | 'out' }, hooks: StepHooks = {}): void {
+    this.checkBatch(n);
+    const ex = this.ex;
+    const view = (b: Buf) => this.arena.f32(b.grad, n * b.size);
+    for (let i = from.layer; i >= 0; i--) {
+      const s = this.steps[i];
+      const l = s.spec;
+      if (i !== from.layer || from.site === 'out') {
+        hooks.backward?.(i, 'out', view(s.a));
+        if (s.a !== s.z) this.activateBackward(s, n);
+      }
+      if (hasPre(s)) hooks.backward?.(i, 'pre', view(s.z));
+      switch (l.kind) {
+        case 'Dense':
+          ex.denseBackwardInput(s.z.grad, s.param!.packed, s.x.grad, n, s.x.size, l.units);
+          break;
+        case 'Conv2D':
+          ex.conv2dBackwardInput(s.z.grad, s.param!.kernel, s.x.grad, n, ...s.conv!, this.scratch);
+          break;
+        case 'MaxPooling2D': {
+          const [h, w, c] = s.x.shape;
+          ex.maxPool2Backward(s.x.ptr, s.a.grad, s.x.grad, n, h, w, c);
+          break;
+        }
+        case 'Flatten': // shares memory and gradient with its input
+        case 'Activation': // done by activateBackward (z is x)
+          break;
+      }
+    }
+    hooks.backward?.(-1, 'out', view(this.input));
+  }
+
+  /** The buffer of a tensor (layer −1: the input). */
+  tensor(layer: number, site: 'pre' | 'out'): Buf {
+    if (layer < 0) return this.input;
+    const s = this.steps[layer];
+    if (!s) throw new Error(`network: no layer ${layer}`);
+    return site === 'pre' ? s.z : s.a;
+  }
+
+  /** Where the logits are: the last layer's pre-activation when it ends in softmax, else an output. */
+  get logitsTensor(): { layer: number; site: 'pre' | 'out' } {
+    const i = this.logitsStep;
+    return this.endsInSoftmax && this.steps[i].spec.kind !== 'Activation' ? { layer: i, site: 'pre' } : { layer: i, site: 'out' };
+  }
+
   /** Seeds logits.grad with one-hot(target) for each of n samples: backward then gives d logit[target]. */
   seedTarget(n: number, target: number): void {
     if (!Number.isInteger(target) || target < 0 || target >= this.classes) {
@@ -307,6 +374,13 @@ export class Network {
       ...(s.a !== s.z && s.spec.kind !== 'Activation' ? { pre: this.read(s.z, i) } : {}),
       out: this.read(s.a, i),
     }));
+  }
+
+  /** Copies floats into a buffer's gradient for n samples (one sample's worth repeated when it has b.size). */
+  seedGrad(b: Buf, seed: Float32Array, n: number): void {
+    const g = this.arena.f32(b.grad, n * b.size);
+    if (seed.length === b.size) for (let i = 0; i < n; i++) g.set(seed, i * b.size);
+    else g.set(seed.subarray(0, n * b.size));
   }
 
   read(b: Buf, i: number, count = 1): Float32Array {
@@ -349,4 +423,9 @@ export class Network {
       throw new Error(`network: batch of ${n} does not fit the planned capacity ${this.capacity}`);
     }
   }
+}
+
+/** A Dense/Conv2D with a non-linear activation has a pre-activation of its own (an Activation layer's is its input). */
+function hasPre(s: Step): boolean {
+  return s.a !== s.z && s.spec.kind !== 'Activation';
 }
