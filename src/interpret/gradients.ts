@@ -15,6 +15,15 @@ import type { InferenceEngine } from '../engines/types.ts';
 import { gaussianBlur } from './image.ts';
 import { noisyCopies, uniformNoise } from './noise.ts';
 import { evaluate, type Target } from './target.ts';
+import type { Intervention } from './hooks.ts';
+
+/** What every method is asked: which engine and model, which target, under which interventions (none: []). */
+export interface Subject {
+  engine: InferenceEngine;
+  model: string;
+  target: Target;
+  hooks: readonly Intervention[];
+}
 
 export const BASELINES = ['black', 'blur', 'noise'] as const;
 export type Baseline = (typeof BASELINES)[number];
@@ -41,20 +50,13 @@ export function baseline(kind: Baseline, x: Float32Array, seed: number): Float32
   }
 }
 
-export async function gradient(engine: InferenceEngine, model: string, x: Float32Array, target: Target, times = false): Promise<MapResult> {
-  const { grads, scores } = await evaluate(engine, model, x, 1, target);
+export async function gradient(s: Subject, x: Float32Array, times = false): Promise<MapResult> {
+  const { grads, scores } = await evaluate(s.engine, s.model, x, 1, s.target, s.hooks);
   return { map: times ? mul(grads, x) : grads, score: scores[0] };
 }
 
 /** Rows: the `steps` path points, then x′ and x (for the scores). */
-export async function integratedGradients(
-  engine: InferenceEngine,
-  model: string,
-  x: Float32Array,
-  target: Target,
-  steps: number,
-  x0: Float32Array,
-): Promise<MapResult> {
+export async function integratedGradients(s: Subject, x: Float32Array, steps: number, x0: Float32Array): Promise<MapResult> {
   const n = x.length;
   const batch = new Float32Array(n * (steps + 2));
   for (let k = 0; k < steps; k++) {
@@ -63,7 +65,7 @@ export async function integratedGradients(
   }
   batch.set(x0, steps * n);
   batch.set(x, (steps + 1) * n);
-  const { grads, scores } = await evaluate(engine, model, batch, steps + 2, target);
+  const { grads, scores } = await evaluate(s.engine, s.model, batch, steps + 2, s.target, s.hooks);
   const mean = meanRows(grads, n, steps);
   const map = new Float32Array(n);
   for (let i = 0; i < n; i++) map[i] = (x[i] - x0[i]) * mean[i];
@@ -71,20 +73,12 @@ export async function integratedGradients(
 }
 
 /** Rows: the `samples` noisy copies, then x (for the score). */
-export async function smoothGrad(
-  engine: InferenceEngine,
-  model: string,
-  x: Float32Array,
-  target: Target,
-  samples: number,
-  sigma: number,
-  seed: number,
-): Promise<MapResult> {
+export async function smoothGrad(s: Subject, x: Float32Array, samples: number, sigma: number, seed: number): Promise<MapResult> {
   const n = x.length;
   const batch = new Float32Array(n * (samples + 1));
   batch.set(noisyCopies(x, samples, sigma, seed));
   batch.set(x, samples * n);
-  const { grads, scores } = await evaluate(engine, model, batch, samples + 1, target);
+  const { grads, scores } = await evaluate(s.engine, s.model, batch, samples + 1, s.target, s.hooks);
   return { map: meanRows(grads, n, samples), score: scores[samples] };
 }
 

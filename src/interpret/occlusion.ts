@@ -8,9 +8,8 @@
  * flush with the far edge (28 − patch), so every pixel is covered. All placements and the input itself go to
  * the engine as ONE batch (4×4, stride 2: 169 placements + 1 = 170 inputs in one call).
  */
-import type { InferenceEngine } from '../engines/types.ts';
-import type { MapResult } from './gradients.ts';
-import { evaluate, type Target } from './target.ts';
+import type { MapResult, Subject } from './gradients.ts';
+import { scores as evaluate } from './target.ts';
 
 const SIDE = 28;
 
@@ -35,19 +34,12 @@ export function occludedInputs(x: Float32Array, patch: number, stride: number) {
   return { squares, batch };
 }
 
-export async function occlusion(
-  engine: InferenceEngine,
-  model: string,
-  x: Float32Array,
-  target: Target,
-  patch: number,
-  stride: number,
-): Promise<MapResult> {
+export async function occlusion(s: Subject, x: Float32Array, patch: number, stride: number): Promise<MapResult> {
   const { squares, batch } = occludedInputs(x, patch, stride);
   const all = new Float32Array(batch.length + x.length);
   all.set(x);
   all.set(batch, x.length);
-  const { scores } = await evaluate(engine, model, all, squares.length + 1, target);
+  const scores = await evaluate(s.engine, s.model, all, squares.length + 1, s.target, s.hooks);
   const score = scores[0];
   const sum = new Float64Array(x.length);
   const hits = new Uint16Array(x.length);

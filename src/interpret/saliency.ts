@@ -7,9 +7,11 @@
  * SmoothGrad samples alike).
  */
 import type { InferenceEngine } from '../engines/types.ts';
-import { BASELINES, baseline, gradient, integratedGradients, smoothGrad, type Baseline, type MapResult } from './gradients.ts';
+import { BASELINES, baseline, gradient, integratedGradients, smoothGrad, type Baseline, type MapResult, type Subject } from './gradients.ts';
 import { occlusion } from './occlusion.ts';
+import { defaultCamLayer, gradCam } from './gradcam.ts';
 import type { Target } from './target.ts';
+import type { Intervention } from './hooks.ts';
 
 export { BASELINES, type Baseline } from './gradients.ts';
 export { gaussian } from './noise.ts';
@@ -46,6 +48,8 @@ export interface AttributionOptions {
   stride?: number;
   /** Grad-CAM: the conv layer (default the last one). */
   layer?: string;
+  /** Interventions (hooks.ts) in force while attributing, e.g. units ablated (default none). */
+  hooks?: readonly Intervention[];
 }
 
 export interface Attribution extends MapResult {
@@ -71,19 +75,20 @@ export async function attribute(
 type Checked = Required<Omit<AttributionOptions, 'layer'>> & Pick<AttributionOptions, 'layer'>;
 
 function compute(engine: InferenceEngine, model: string, x: Float32Array, o: Checked): Promise<MapResult> {
+  const s: Subject = { engine, model, target: o.target, hooks: o.hooks };
   switch (o.method) {
     case 'gradient':
-      return gradient(engine, model, x, o.target);
+      return gradient(s, x);
     case 'gradient-x-input':
-      return gradient(engine, model, x, o.target, true);
+      return gradient(s, x, true);
     case 'integrated-gradients':
-      return integratedGradients(engine, model, x, o.target, o.steps, baseline(o.baseline, x, o.seed));
+      return integratedGradients(s, x, o.steps, baseline(o.baseline, x, o.seed));
     case 'smoothgrad':
-      return smoothGrad(engine, model, x, o.target, o.samples, o.sigma, o.seed);
+      return smoothGrad(s, x, o.samples, o.sigma, o.seed);
     case 'occlusion':
-      return occlusion(engine, model, x, o.target, o.patch, o.stride);
+      return occlusion(s, x, o.patch, o.stride);
     case 'grad-cam':
-      throw new AttributionError('attribution: grad-cam needs the hook engine (runWithCache)');
+      return gradCam(s, x, o.layer ?? defaultCamLayer(engine, model));
   }
 }
 
@@ -110,6 +115,7 @@ function checkOptions(opts: AttributionOptions): Checked {
   const t = opts.target as unknown;
   if (typeof t !== 'object' || t === null) fail(`target must be { class } or { layer, unit }, not ${JSON.stringify(t)}`);
   if (opts.layer !== undefined && typeof opts.layer !== 'string') fail('layer must be a layer name');
+  if (opts.hooks !== undefined && !Array.isArray(opts.hooks)) fail('hooks must be a list of interventions');
   return {
     method,
     target: opts.target,
@@ -121,6 +127,7 @@ function checkOptions(opts: AttributionOptions): Checked {
     patch: int('patch', OCCLUSION_PATCH, 1, 28),
     stride: int('stride', OCCLUSION_STRIDE, 1, 28),
     layer: opts.layer,
+    hooks: opts.hooks ?? [],
   };
 }
 

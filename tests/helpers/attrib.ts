@@ -46,8 +46,17 @@ export function recording(engine: InferenceEngine): { engine: InferenceEngine; c
   return { engine: spy, calls };
 }
 
-export const sum = (a: ArrayLike<number>) => Array.prototype.reduce.call(a, (s: number, v: number) => s + v, 0) as number;
-export const maxAbs = (a: ArrayLike<number>) => Array.prototype.reduce.call(a, (m: number, v: number) => Math.max(m, Math.abs(v)), 0) as number;
+export function sum(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s;
+}
+
+export function maxAbs(a: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
+  return m;
+}
 
 /** Spearman rank correlation (ties get their average rank). */
 export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
