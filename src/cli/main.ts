@@ -13,6 +13,10 @@ Usage:
   seeing-digits evaluate --model mlp|cnn|PATH [--engine E] [--printed] [--sketches] [--json]
   seeing-digits classify FILES... [--model mlp|cnn|both] [--engine E] [--json]
   seeing-digits explore --model mlp|cnn|PATH [--layer NAME] [--points N] [--top K]
+  seeing-digits explain IMAGE --model mlp|cnn --method gradient|gradient-x-input|integrated-gradients|smoothgrad|
+                        occlusion|grad-cam [--target DIGIT | --unit LAYER:INDEX | --channel LAYER:C] [--layer CONV]
+                        [--steps N] [--baseline black|blur|noise] [--samples N] [--sigma S] [--patch P] [--stride S]
+                        [--seed N] [--engine E] [--out overlay.png] [--json]
 
 Engines (E): auto (default: simd where WebAssembly SIMD works), simd, tfjs-wasm, tfjs-cpu.
 Models: "mlp" and "cnn" are the shipped ones (extension/models/); PATH is a model.json or its folder.`;
@@ -31,6 +35,8 @@ export async function main(argv: string[]): Promise<number> {
         return await classifyCommand(rest);
       case 'explore':
         return await exploreCommand(rest);
+      case 'explain':
+        return await (await import('./explain.ts')).explainCommand(rest);
       case undefined:
       case 'help':
       case '--help':
