@@ -6,6 +6,7 @@
 import type { EngineInfo, EngineKind, LayerOutput } from '../src/engines/types.ts';
 import type { Preprocessed, RgbaImage } from '../src/preprocess/types.ts';
 import type { SaliencyMethod } from '../src/interpret/saliency.ts';
+import type { CacheOptions, HookPoint, HookRun, Intervention } from '../src/interpret/hooks.ts';
 
 export type ModelId = 'mlp' | 'cnn';
 export const MODEL_IDS: readonly ModelId[] = ['mlp', 'cnn'];
@@ -18,8 +19,23 @@ export type { EngineInfo } from '../src/engines/types.ts';
 // Defined beside their implementation (src/interpret/saliency.ts: every map is signed, see there).
 export { SALIENCY_METHODS, type SaliencyMethod } from '../src/interpret/saliency.ts';
 
-/** Where a model's files are: a model.json URL (its shards beside it), or the files themselves. */
-export type ModelSource = { url: string } | { modelJson: unknown; weights: ArrayBuffer };
+// Hook points, interventions and objectives: plain data, defined beside their implementation (src/interpret/hooks.ts).
+export type {
+  CacheOptions,
+  HookPoint,
+  HookPointName,
+  HookRun,
+  Intervention,
+  InterventionMode,
+  Objective,
+} from '../src/interpret/hooks.ts';
+export { INTERVENTION_MODES } from '../src/interpret/hooks.ts';
+
+/**
+ * Where a model's files are: a model.json URL (its shards beside it, and means.json for mean-ablation when there
+ * is one), or the files themselves (`means`: the parsed means.json, optional).
+ */
+export type ModelSource = { url: string } | { modelJson: unknown; weights: ArrayBuffer; means?: unknown };
 
 export interface InitOptions {
   engine?: EngineChoice;
@@ -50,7 +66,17 @@ export interface AnalyzeOptions {
     /** Integrated gradients steps / SmoothGrad samples (default 32). */
     steps?: number;
   };
+  /**
+   * Interventions per model (hook point names differ between models): predictions, activations and saliency
+   * are those of the model with them applied. They hold for this call only.
+   */
+  hooks?: Partial<Record<ModelId, Intervention[]>>;
 }
+
+/** At most this many inputs per runWithCache / runWithHooks call. */
+export const MAX_HOOK_INPUTS = 1024;
+/** At most this many floats of activations and gradients in one reply (64 MB). */
+export const MAX_HOOK_FLOATS = 16 << 20;
 
 export interface ModelResult {
   id: ModelId;
@@ -95,4 +121,13 @@ export interface SeeingDigitsApi {
   engine(): Promise<EngineInfo>;
   models(): Promise<ModelSummary[]>;
   analyze(input: AnalyzeInput, opts?: AnalyzeOptions): Promise<AnalyzeResult>;
+  /** The model's hook points (`<layer>.in`, `.pre`, `.out`) with their shapes, in forward order. */
+  hookPoints(model: ModelId): Promise<HookPoint[]>;
+  /**
+   * Activations at hook points (default all) for a batch of 28×28 inputs (count × 784 floats in [0, 1]), and with
+   * `grads` each input's gradient of its objective there. Arrays are transferred.
+   */
+  runWithCache(model: ModelId, inputs: Float32Array, opts?: CacheOptions): Promise<HookRun>;
+  /** The same with interventions, in forward and backward; activations only at `opts.names` (default none). */
+  runWithHooks(model: ModelId, inputs: Float32Array, hooks: Intervention[], opts?: CacheOptions): Promise<HookRun>;
 }

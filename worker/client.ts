@@ -130,6 +130,9 @@ export function createClient(spawn: () => WorkerLike, opts: ClientOptions = {}):
     engine: () => call('engine', []),
     models: () => call('models', []),
     analyze: (input, opts) => call('analyze', [input, opts]),
+    hookPoints: (model) => call('hookPoints', [model]),
+    runWithCache: (model, inputs, opts) => call('runWithCache', [model, inputs, opts]),
+    runWithHooks: (model, inputs, hooks, opts) => call('runWithHooks', [model, inputs, hooks, opts]),
     close() {
       for (const gen of [...alive]) gen.kill(new WorkerFailure('the client was closed', false));
     },

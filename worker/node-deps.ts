@@ -7,18 +7,25 @@ import { ENGINE_WASM, readEngineWasm } from '../src/wasm/node.ts';
 import { loadModelFromUrl } from '../src/model/format.ts';
 import { loadModelFromDir } from '../src/model/format-node.ts';
 import type { LoadedModel } from '../src/model/spec.ts';
+import { loadMeansFromDir } from '../src/interpret/means-node.ts';
 
 /** The trained models shipped with the extension, used when init() names none. */
 export const BUNDLED_MODELS = new URL('../extension/models/', import.meta.url);
 
 export function nodeDeps(overrides: Partial<ServiceDeps> = {}): ServiceDeps {
-  return { loadModel: loadModelNode, simdWasm, defaultModels: bundledModels(), ...overrides };
+  return { loadModel: loadModelNode, loadMeans: loadMeansNode, simdWasm, defaultModels: bundledModels(), ...overrides };
 }
 
 /** A model.json path, file: URL or folder; http(s) URLs are fetched. */
 export function loadModelNode(url: string): Promise<LoadedModel> {
   if (/^https?:/i.test(url)) return loadModelFromUrl(url);
   return loadModelFromDir(url.startsWith('file:') ? fileURLToPath(url) : url);
+}
+
+/** means.json beside a model.json path or file: URL (http(s) models go without: no means, no mean-ablation). */
+function loadMeansNode(url: string, spec: LoadedModel['spec']) {
+  if (/^https?:/i.test(url)) return Promise.resolve(undefined);
+  return loadMeansFromDir(url.startsWith('file:') ? fileURLToPath(url) : url, spec);
 }
 
 /** InitOptions.wasm.simd as a path or file: URL, else build/engine.wasm. */

@@ -7,8 +7,12 @@
  */
 import * as Comlink from 'comlink';
 import {
+  MAX_HOOK_FLOATS,
   MODEL_IDS,
   type AnalyzeResult,
+  type CacheOptions,
+  type HookRun,
+  type Intervention,
   type EngineChoice,
   type EngineInfo,
   type InitOptions,
@@ -18,7 +22,16 @@ import {
   type ModelSummary,
   type SeeingDigitsApi,
 } from './api.ts';
-import { checkAnalyzeInput, checkAnalyzeOptions, checkInitOptions } from './validate.ts';
+import {
+  RequestError,
+  checkAnalyzeInput,
+  checkAnalyzeOptions,
+  checkCacheOptions,
+  checkHooks,
+  checkInitOptions,
+  checkInputs,
+  checkModel,
+} from './validate.ts';
 import { selectEngine, type Environment } from '../src/engines/select.ts';
 import type { InferenceEngine } from '../src/engines/types.ts';
 import { parseModel } from '../src/model/format.ts';
@@ -26,6 +39,10 @@ import { layerShapes } from '../src/model/shapes.ts';
 import type { LoadedModel } from '../src/model/spec.ts';
 import { preprocess } from '../src/preprocess/mnist.ts';
 import { saliency } from '../src/interpret/saliency.ts';
+import { HookError, HookIndex, type HookMeans } from '../src/interpret/hooks.ts';
+import { parseMeans } from '../src/interpret/means.ts';
+import { withHooks } from '../src/interpret/hooked-engine.ts';
+import { size } from '../src/model/shapes.ts';
 import { argmax } from '../src/util/array.ts';
 
 /** Test-only misbehaviour, so the client's crash and timeout handling can be tested against a real worker. */
@@ -39,6 +56,8 @@ export interface Faults {
 export interface ServiceDeps {
   /** Reads model.json and its shards from a ModelSource url. */
   loadModel: (url: string) => Promise<LoadedModel>;
+  /** Reads means.json beside a model.json url (undefined when there is none: mean-ablation is then refused). */
+  loadMeans?: (url: string, spec: LoadedModel['spec']) => Promise<HookMeans | undefined>;
   /** The SIMD engine's module bytes; `url` is InitOptions.wasm.simd when given. */
   simdWasm: (url?: string) => Promise<BufferSource>;
   /** Resolves InitOptions.wasm.tfjs (or supplies a default); undefined lets tfjs find its files itself. */
@@ -56,7 +75,12 @@ interface State {
   choice: EngineChoice;
   /** The wasm URLs given so far (a later init that only switches engine keeps them). */
   wasm: NonNullable<InitOptions['wasm']>;
-  models: Map<ModelId, LoadedModel>;
+  models: Map<ModelId, Model>;
+}
+
+/** A loaded model and, when its files have them, its mean activations (for mean-ablation). */
+interface Model extends LoadedModel {
+  means?: HookMeans;
 }
 
 export function createService(deps: ServiceDeps): SeeingDigitsApi {
@@ -91,11 +115,61 @@ export function createService(deps: ServiceDeps): SeeingDigitsApi {
         fault('analyze');
         const s = await ready();
         const t0 = performance.now();
-        const result = await analyze(s, input, opts);
+        const result = await hookErrors('analyze', () => analyze(s, input, opts));
         if (result.ok) result.ms = performance.now() - t0;
         return Comlink.transfer(result, transferables(result));
       }),
+    hookPoints: (model) =>
+      serial(async () => {
+        fault('hookPoints');
+        const s = await ready();
+        return s.engine.hookPoints(checkModel('hookPoints', model, [...s.models.keys()]));
+      }),
+    runWithCache: (model, inputs, opts) =>
+      serial(async () => {
+        fault('runWithCache');
+        const r = await run('runWithCache', await ready(), model, inputs, undefined, opts);
+        return Comlink.transfer(r, runTransferables(r));
+      }),
+    runWithHooks: (model, inputs, hooks, opts) =>
+      serial(async () => {
+        fault('runWithHooks');
+        const r = await run('runWithHooks', await ready(), model, inputs, checkHooks('runWithHooks', hooks), opts);
+        return Comlink.transfer(r, runTransferables(r));
+      }),
   };
+}
+
+async function run(method: string, s: State, rawModel: unknown, rawInputs: unknown, hooks: Intervention[] | undefined, rawOpts: unknown): Promise<HookRun> {
+  const id = checkModel(method, rawModel, [...s.models.keys()]);
+  const { inputs, count } = checkInputs(method, rawInputs);
+  const opts = checkCacheOptions(method, rawOpts);
+  checkReplySize(method, s.models.get(id)!, count, opts, hooks ? 'none' : 'all');
+  return hookErrors(method, () =>
+    hooks ? s.engine.runWithHooks(id, inputs, count, hooks, opts) : s.engine.runWithCache(id, inputs, count, opts),
+  );
+}
+
+/** Refuses a request whose reply would be huge (every point of the CNN for 1024 inputs is ~290 MB). */
+function checkReplySize(method: string, m: Model, count: number, opts: CacheOptions, names: 'all' | 'none') {
+  const index = new HookIndex(m.spec);
+  const points = opts.names === undefined ? (names === 'all' ? index.points : []) : index.points.filter((p) => opts.names!.includes(p.name));
+  const floats = count * points.reduce((n, p) => n + size(p.shape), 0) * (opts.grads ? 2 : 1);
+  if (floats > MAX_HOOK_FLOATS) {
+    throw new RequestError(
+      `${method}: ${count} inputs × ${points.length} hook points${opts.grads ? ' with gradients' : ''} is ${floats} floats, more than ${MAX_HOOK_FLOATS}: ask for fewer names or inputs`,
+    );
+  }
+}
+
+/** Hook errors (bad names, units out of range, wrong patch lengths) are the request's fault: say which call. */
+async function hookErrors<T>(method: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof HookError) throw new RequestError(`${method}: ${e.message}`);
+    throw e;
+  }
 }
 
 async function init(deps: ServiceDeps, opts: InitOptions = {}, prev?: State): Promise<State> {
@@ -108,7 +182,7 @@ async function init(deps: ServiceDeps, opts: InitOptions = {}, prev?: State): Pr
   const ordered = new Map(MODEL_IDS.filter((id) => models.has(id)).map((id) => [id, models.get(id)!]));
   if (prev && opts.engine === undefined && opts.wasm === undefined) {
     // Only models changed: the running engine takes them.
-    for (const [id, m] of loaded) await prev.engine.load(id, m);
+    for (const [id, m] of loaded) await prev.engine.load(id, m, { means: m.means });
     return { ...prev, models: ordered };
   }
   const choice = opts.engine ?? prev?.choice ?? 'auto';
@@ -119,16 +193,22 @@ async function init(deps: ServiceDeps, opts: InitOptions = {}, prev?: State): Pr
     tfjsWasmPath: deps.tfjsWasmPath?.(wasm.tfjs),
     env: deps.env,
     start: async (e) => {
-      for (const [id, m] of ordered) await e.load(id, m);
+      for (const [id, m] of ordered) await e.load(id, m, { means: m.means });
     },
   });
   prev?.engine.dispose();
   return { engine, info, choice, wasm, models: ordered };
 }
 
-async function loadModel(deps: ServiceDeps, id: string, src: ModelSource): Promise<LoadedModel> {
+async function loadModel(deps: ServiceDeps, id: string, src: ModelSource): Promise<Model> {
   try {
-    return 'url' in src ? await deps.loadModel(src.url) : parseModel(src.modelJson, [src.weights]);
+    if ('url' in src) {
+      const m = await deps.loadModel(src.url);
+      const means = await deps.loadMeans?.(src.url, m.spec);
+      return { ...m, ...(means ? { means } : {}) };
+    }
+    const m = parseModel(src.modelJson, [src.weights]);
+    return { ...m, ...(src.means === undefined ? {} : { means: parseMeans(src.means, m.spec) }) };
   } catch (e) {
     throw new Error(`init: model ${id}: ${(e as Error).message}`);
   }
@@ -148,7 +228,10 @@ async function analyze(s: State, rawInput: unknown, rawOpts: unknown): Promise<A
     pixels = input.pixels;
   }
   const models: ModelResult[] = [];
-  for (const id of opts.models) models.push(await runModel(s.engine, id, pixels, opts));
+  // With hooks, the models are seen through them (predictions, activations and saliency alike).
+  const hooked = new Map(Object.entries(opts.hooks ?? {}).map(([id, hooks]) => [id, { spec: s.models.get(id as ModelId)!.spec, hooks: hooks! }]));
+  const engine = hooked.size ? withHooks(s.engine, hooked) : s.engine;
+  for (const id of opts.models) models.push(await runModel(engine, id, pixels, opts));
   return { ok: true, input: pixels, ...(preprocessing ? { preprocessing } : {}), models, engine: s.info.kind, ms: 0 };
 }
 
@@ -168,7 +251,7 @@ async function runModel(
   return result;
 }
 
-function summaries(models: Map<ModelId, LoadedModel>): ModelSummary[] {
+function summaries(models: Map<ModelId, Model>): ModelSummary[] {
   return [...models].map(([id, { spec, params }]) => {
     const shapes = layerShapes(spec);
     const layers = spec.layers.map((l, i) => {
@@ -193,6 +276,13 @@ function transferables(result: AnalyzeResult): Transferable[] {
     arrays.push(m.probs, m.logits, m.saliency?.map);
     for (const l of m.layers ?? []) arrays.push(l.pre, l.out);
   }
+  const buffers = new Set<ArrayBuffer>();
+  for (const a of arrays) if (a && a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
+  return [...buffers];
+}
+
+function runTransferables(r: HookRun): Transferable[] {
+  const arrays = [r.logits, r.probs, r.objective, ...Object.values(r.acts), ...Object.values(r.grads ?? {})];
   const buffers = new Set<ArrayBuffer>();
   for (const a of arrays) if (a && a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
   return [...buffers];

@@ -3,7 +3,18 @@
  * the background, the CLI): a malformed one is refused with an Error that says what is wrong, before any engine
  * sees it.
  */
-import { MODEL_IDS, SALIENCY_METHODS, type AnalyzeInput, type AnalyzeOptions, type InitOptions, type ModelId } from './api.ts';
+import {
+  INTERVENTION_MODES,
+  MAX_HOOK_INPUTS,
+  MODEL_IDS,
+  SALIENCY_METHODS,
+  type AnalyzeInput,
+  type AnalyzeOptions,
+  type CacheOptions,
+  type InitOptions,
+  type Intervention,
+  type ModelId,
+} from './api.ts';
 import { ENGINE_KINDS } from '../src/engines/types.ts';
 import { MAX_STEPS } from '../src/interpret/saliency.ts';
 
@@ -73,7 +84,7 @@ export function checkAnalyzeInput(input: unknown): AnalyzeInput {
 export function checkAnalyzeOptions(opts: unknown, loaded: ModelId[]): Required<Pick<AnalyzeOptions, 'models'>> & AnalyzeOptions {
   if (opts === undefined) opts = {};
   if (!isObj(opts)) fail(`analyze: options must be an object, not ${show(opts)}`);
-  const { models = loaded, activations, saliency } = opts;
+  const { models = loaded, activations, saliency, hooks } = opts;
   if (!Array.isArray(models)) fail('analyze: options.models must be a list like ["mlp", "cnn"]');
   for (const id of models) {
     if (!(MODEL_IDS as readonly unknown[]).includes(id)) fail(`analyze: unknown model ${show(id)} (${MODEL_IDS.join(', ')})`);
@@ -94,5 +105,73 @@ export function checkAnalyzeOptions(opts: unknown, loaded: ModelId[]): Required<
       fail(`analyze: saliency steps must be a whole number from 1 to ${MAX_STEPS}, not ${show(steps)}`);
     }
   }
+  if (hooks !== undefined) {
+    if (!isObj(hooks)) fail('analyze: options.hooks must be an object like { mlp: [{ at, mode, units? }] }');
+    for (const [id, list] of Object.entries(hooks)) {
+      if (!(models as unknown[]).includes(id)) fail(`analyze: options.hooks names model ${show(id)}, which this call does not run`);
+      checkHooks('analyze', list, `options.hooks.${id}`);
+    }
+  }
   return { ...(opts as AnalyzeOptions), models: [...new Set(models as ModelId[])] };
+}
+
+export function checkModel(method: string, id: unknown, loaded: ModelId[]): ModelId {
+  if (!(MODEL_IDS as readonly unknown[]).includes(id)) fail(`${method}: unknown model ${show(id)} (${MODEL_IDS.join(', ')})`);
+  if (!loaded.includes(id as ModelId)) fail(`${method}: model ${id} is not loaded (loaded: ${loaded.join(', ') || 'none'}); pass it to init()`);
+  return id as ModelId;
+}
+
+/** A batch of 28×28 inputs: count × 784 finite values in [0, 1], 1 ≤ count ≤ MAX_HOOK_INPUTS. */
+export function checkInputs(method: string, inputs: unknown): { inputs: Float32Array; count: number } {
+  if (!(inputs instanceof Float32Array)) {
+    fail(`${method}: inputs must be a Float32Array of count × ${INPUT_SIZE} values, not ${inputs?.constructor?.name ?? show(inputs)}`);
+  }
+  const count = inputs.length / INPUT_SIZE;
+  if (!Number.isInteger(count) || count < 1 || count > MAX_HOOK_INPUTS) {
+    fail(`${method}: inputs has ${inputs.length} values; it must hold 1 to ${MAX_HOOK_INPUTS} 28×28 inputs (a multiple of ${INPUT_SIZE})`);
+  }
+  const bad = inputs.findIndex((v) => !(v >= 0 && v <= 1));
+  if (bad >= 0) fail(`${method}: inputs[${bad}] is ${inputs[bad]}; pixels must be finite and in [0, 1]`);
+  return { inputs, count };
+}
+
+/**
+ * The form of a list of interventions. Whether the names, units and patch lengths fit the model is checked
+ * against it by src/interpret/hooks.ts (the same messages on every engine) before anything runs.
+ */
+export function checkHooks(method: string, hooks: unknown, where = 'hooks'): Intervention[] {
+  if (!Array.isArray(hooks)) fail(`${method}: ${where} must be a list of interventions { at, mode, units?, channels?, factor?, values? }`);
+  hooks.forEach((h, k) => {
+    const w = `${method}: ${where}[${k}]`;
+    if (!isObj(h)) fail(`${w} must be an object { at, mode, … }`);
+    if (typeof h.at !== 'string') fail(`${w}.at must be a hook point name like "hidden1.out"`);
+    if (!(INTERVENTION_MODES as readonly unknown[]).includes(h.mode)) fail(`${w}.mode must be one of ${INTERVENTION_MODES.join(', ')}, not ${show(h.mode)}`);
+    for (const key of ['units', 'channels'] as const) {
+      const v = h[key];
+      if (v !== undefined && !(Array.isArray(v) && v.every((u) => Number.isInteger(u)))) fail(`${w}.${key} must be a list of whole numbers`);
+    }
+    if (h.factor !== undefined && !(typeof h.factor === 'number' && Number.isFinite(h.factor))) fail(`${w}.factor must be a finite number`);
+    if (h.values !== undefined && !(h.values instanceof Float32Array)) fail(`${w}.values must be a Float32Array`);
+    const known = new Set(['at', 'mode', 'units', 'channels', 'factor', 'values']);
+    const extra = Object.keys(h).find((key) => !known.has(key));
+    if (extra) fail(`${w} has an unknown field ${show(extra)}`);
+  });
+  return hooks as Intervention[];
+}
+
+export function checkCacheOptions(method: string, opts: unknown): CacheOptions {
+  if (opts === undefined) return {};
+  if (!isObj(opts)) fail(`${method}: options must be an object { names?, grads? }, not ${show(opts)}`);
+  const { names, grads } = opts;
+  if (names !== undefined && !(Array.isArray(names) && names.every((n) => typeof n === 'string'))) {
+    fail(`${method}: options.names must be a list of hook point names like ["hidden1.out"]`);
+  }
+  if (grads !== undefined) {
+    const o = isObj(grads) ? grads.objective : undefined;
+    const ok =
+      isObj(o) &&
+      (Number.isInteger(o.class) || (typeof o.layer === 'string' && (Number.isInteger(o.unit) || Number.isInteger(o.channel))));
+    if (!ok) fail(`${method}: options.grads must be { objective: { class } | { layer, unit } | { layer, channel } }`);
+  }
+  return opts as CacheOptions;
 }

@@ -336,7 +336,8 @@ export class Network {
   /** Where the logits are: the last layer's pre-activation when it ends in softmax, else an output. */
   get logitsTensor(): { layer: number; site: 'pre' | 'out' } {
     const i = this.logitsStep;
-    return this.endsInSoftmax && this.steps[i].spec.kind !== 'Activation' ? { layer: i, site: 'pre' } : { layer: i, site: 'out' };
+    // Dense(softmax) last: its pre-activation; a separate softmax layer: the output of the layer before it.
+    return this.endsInSoftmax && i === this.steps.length - 1 ? { layer: i, site: 'pre' } : { layer: i, site: 'out' };
   }
 
   /** Seeds logits.grad with one-hot(target) for each of n samples: backward then gives d logit[target]. */

@@ -13,6 +13,8 @@ import type { LoadedModel } from '../../src/model/spec.ts';
 import type { HookMeans, HookPointName, HookRun, Intervention, Objective } from '../../src/interpret/hooks.ts';
 import { mnistTest } from '../helpers/digits.ts';
 import { maxRelDiff } from '../helpers/random.ts';
+import { tfCpu } from '../helpers/tf.ts';
+import { loadedFromTf, tfCnn } from '../helpers/models.ts';
 
 const dir = (id: string) => fileURLToPath(new URL(`../../extension/models/${id}/`, import.meta.url));
 const IDS = ['mlp', 'cnn'] as const;
@@ -397,5 +399,56 @@ describe('bad requests get clear errors on both engines', () => {
       // The engine still works after refusing.
       expect((await e.runWithCache('mlp', x, 1, { names: [] })).logits.length).toBe(10);
     }
+  });
+});
+
+describe('other model shapes and backends', () => {
+  it('a CNN ending in a separate softmax Activation layer, objectives on the logits and on a probability', async () => {
+    const tf = await tfCpu();
+    const model = await loadedFromTf(tf, tfCnn(tf, 21));
+    for (const [, e] of engines()) await e.load('cnn-act', model);
+    expect(simd.hookPoints('cnn-act').slice(-4).map((p) => p.name)).toEqual(['logits.in', 'logits.out', 'softmax.in', 'softmax.out']);
+    const { x } = digits(40, 3);
+    const hooks: Intervention[] = [{ at: 'conv2.pre', channels: [1], mode: 'scale', factor: -1 }];
+    for (const objective of [{ class: 6 }, { layer: 'softmax', unit: 3 }, { layer: 'logits', unit: 2 }] as Objective[]) {
+      const [a, b] = await Promise.all(engines().map(([, e]) => e.runWithHooks('cnn-act', x, 3, hooks, { names: ['conv1.in', 'pool2.out', 'softmax.in'], grads: { objective } })));
+      expect(maxRelDiff(a.logits, b.logits)).toBeLessThan(1e-4);
+      expect(maxRelDiff(a.objective!, b.objective!)).toBeLessThan(1e-4);
+      for (const n of ['conv1.in', 'pool2.out', 'softmax.in'] as HookPointName[]) {
+        expect(relToScale(a.grads![n]!, b.grads![n]!), `${JSON.stringify(objective)} ${n}`).toBeLessThan(1e-4);
+      }
+      // The logit objective seeds the softmax's input: its gradient there is one-hot.
+      if ('class' in objective) expect(Array.from(a.grads!['softmax.in']!.subarray(0, 10))).toEqual([0, 0, 0, 0, 0, 0, 1, 0, 0, 0]);
+    }
+    // The probability objective goes through the softmax: Σ_k ∂p_3/∂z_k = 0.
+    const p = await simd.runWithCache('cnn-act', x, 3, { names: ['softmax.in'], grads: { objective: { layer: 'softmax', unit: 3 } } });
+    const g = p.grads!['softmax.in']!.subarray(0, 10);
+    expect(Math.abs(g.reduce((s, v) => s + v, 0))).toBeLessThan(1e-6);
+    expect(g[3]).toBeCloseTo(p.probs[3] * (1 - p.probs[3]), 6);
+  });
+
+  it('TensorFlow.js wasm: hooked activations, logits and MLP gradients as on the SIMD engine; no tensors left behind', async () => {
+    const wasm = await TfjsEngine.create({ backend: 'wasm' });
+    const tf = await tfCpu();
+    for (const id of IDS) await wasm.load(id, models.get(id)!.model, { means: models.get(id)!.means });
+    const { x } = digits(60, 4);
+    const other = await simd.runWithCache('cnn', digits(61, 1).x, 1);
+    for (const id of IDS) {
+      const hooks = someHooks(id, models.get(id)!.means, id === 'cnn' ? other : await simd.runWithCache('mlp', digits(61, 1).x, 1));
+      const names = simd.hookPoints(id).map((p) => p.name);
+      const grads = id === 'mlp' ? { objective: { class: 8 } } : undefined;
+      const [a, b] = await Promise.all([simd, wasm].map((e) => e.runWithHooks(id, x, 4, hooks, { names, grads })));
+      expect(maxRelDiff(a.logits, b.logits), id).toBeLessThan(1e-4);
+      for (const n of names) {
+        expect(maxRelDiff(a.acts[n]!, b.acts[n]!), `${id} ${n}`).toBeLessThan(1e-4);
+        if (grads) expect(relToScale(a.grads![n]!, b.grads![n]!), `${id} ${n} gradient`).toBeLessThan(1e-4);
+      }
+    }
+    // Every tensor a run makes is freed, also when the request is refused.
+    const before = tf.engine().memory().numTensors;
+    await wasm.runWithCache('cnn', x, 4, { grads: { objective: { layer: 'conv2', channel: 1 } } });
+    await expect(wasm.runWithHooks('cnn', x, 4, [{ at: 'conv2.out', channels: [99], mode: 'zero' }])).rejects.toThrow();
+    expect(tf.engine().memory().numTensors).toBe(before);
+    wasm.dispose();
   });
 });

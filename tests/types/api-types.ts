@@ -1,7 +1,7 @@
 // Compile-time checks of the worker API, run by `npx tsc -p .` (never executed): correct use compiles, and each
 // `@ts-expect-error` line proves a misuse does NOT compile (tsc fails if such a line stops being an error).
 import type { Remote } from 'comlink';
-import type { AnalyzeResult, EngineInfo, ModelResult, SeeingDigitsApi } from '../../worker/api.ts';
+import type { AnalyzeResult, EngineInfo, HookPoint, HookPointName, HookRun, Intervention, ModelResult, Objective, SeeingDigitsApi } from '../../worker/api.ts';
 import type { SeeingDigitsClient } from '../../worker/client.ts';
 import { createService } from '../../worker/service.ts';
 import type { EngineKind } from '../../src/engines/types.ts';
@@ -58,4 +58,36 @@ export async function misuse(): Promise<void> {
   // @ts-expect-error: every call is asynchronous
   const info: EngineInfo = client.engine();
   void info;
+}
+
+export async function hooksUse(): Promise<void> {
+  const points: HookPoint[] = await client.hookPoints('cnn');
+  const name: HookPointName = points[0].name;
+  const hooks: Intervention[] = [
+    { at: 'hidden1.out', units: [1, 2], mode: 'zero' },
+    { at: 'conv2.out', channels: [3], mode: 'mean' },
+    { at: 'hidden2.pre', mode: 'scale', factor: 0.5 },
+    { at: name, mode: 'patch', values: new Float32Array(128) },
+  ];
+  const objective: Objective = { layer: 'conv2', channel: 4 };
+  const run: HookRun = await remote.runWithCache('cnn', pixels, { names: ['conv2.pre'], grads: { objective } });
+  const grad: Float32Array | undefined = run.grads?.['conv2.pre'];
+  const logits: Float32Array = (await client.runWithHooks('mlp', pixels, hooks, { grads: { objective: { class: 3 } } })).logits;
+  await client.analyze({ kind: 'mnist', pixels }, { hooks: { mlp: hooks } });
+  void [grad, logits];
+}
+
+export async function hooksMisuse(): Promise<void> {
+  // @ts-expect-error: a hook point name is "<layer>.in|pre|out"
+  await client.runWithCache('mlp', pixels, { names: ['hidden1'] });
+  // @ts-expect-error: no such intervention mode
+  await client.runWithHooks('mlp', pixels, [{ at: 'hidden1.out', mode: 'erase' }]);
+  // @ts-expect-error: patch values are a Float32Array
+  await client.runWithHooks('mlp', pixels, [{ at: 'hidden1.out', mode: 'patch', values: [1, 2] }]);
+  // @ts-expect-error: an objective is { class } or { layer, unit } or { layer, channel }
+  await client.runWithCache('mlp', pixels, { grads: { objective: { unit: 3 } } });
+  // @ts-expect-error: hooks are per model id
+  await client.analyze({ kind: 'mnist', pixels }, { hooks: { resnet: [] } });
+  // @ts-expect-error: inputs are a Float32Array
+  await remote.runWithCache('mlp', [0, 1]);
 }
