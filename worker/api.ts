@@ -6,6 +6,7 @@
 import type { EngineInfo, EngineKind, LayerOutput } from '../src/engines/types.ts';
 import type { Preprocessed, RgbaImage } from '../src/preprocess/types.ts';
 import type { SaliencyMethod } from '../src/interpret/saliency.ts';
+import type { AttributionMethod, Baseline, Target } from '../src/interpret/saliency.ts';
 import type { CacheOptions, HookPoint, HookRun, Intervention } from '../src/interpret/hooks.ts';
 
 export type ModelId = 'mlp' | 'cnn';
@@ -30,6 +31,9 @@ export type {
   Objective,
 } from '../src/interpret/hooks.ts';
 export { INTERVENTION_MODES } from '../src/interpret/hooks.ts';
+
+// Attributions (src/interpret/saliency.ts): every method, for a class or a hidden unit or channel.
+export { ATTRIBUTION_METHODS, BASELINES, type AttributionMethod, type Baseline, type Target } from '../src/interpret/saliency.ts';
 
 /**
  * Where a model's files are: a model.json URL (its shards beside it, and means.json for mean-ablation when there
@@ -115,6 +119,42 @@ export interface ModelSummary {
   params: number;
 }
 
+export interface AttributeOptions {
+  method: AttributionMethod;
+  /** What to explain: `{ class }`, `{ layer, unit }` or `{ layer, channel }`; default the predicted digit's class. */
+  target?: Target;
+  /** Integrated gradients: path points (default 32, ≤ 256) and baseline (default black). */
+  steps?: number;
+  baseline?: Baseline;
+  /** SmoothGrad: samples (default 32, ≤ 256), noise σ in pixel units (default 0.15), seed (default 1). */
+  samples?: number;
+  sigma?: number;
+  seed?: number;
+  /** Occlusion: square side and step in pixels (default 4 and 2). */
+  patch?: number;
+  stride?: number;
+  /** Grad-CAM: the conv layer (default the last). */
+  layer?: string;
+  /** Interventions in force while attributing (e.g. units ablated). */
+  hooks?: Intervention[];
+}
+
+export type AttributeResult =
+  | {
+      ok: true;
+      /** The 28×28 input the model saw. */
+      input: Float32Array;
+      method: AttributionMethod;
+      target: Target;
+      /** One value per input pixel (signed, except Grad-CAM's). */
+      map: Float32Array;
+      /** The target's value at the input, and at the baseline (integrated gradients). */
+      score: number;
+      baselineScore?: number;
+      ms: number;
+    }
+  | Extract<AnalyzeResult, { ok: false }>;
+
 export interface SeeingDigitsApi {
   /** Loads the models and starts the best engine (or the one asked for). Safe to call again to switch engine. */
   init(opts?: InitOptions): Promise<EngineInfo>;
@@ -130,4 +170,6 @@ export interface SeeingDigitsApi {
   runWithCache(model: ModelId, inputs: Float32Array, opts?: CacheOptions): Promise<HookRun>;
   /** The same with interventions, in forward and backward; activations only at `opts.names` (default none). */
   runWithHooks(model: ModelId, inputs: Float32Array, hooks: Intervention[], opts?: CacheOptions): Promise<HookRun>;
+  /** One attribution map of one input (an image is preprocessed first); the map and input are transferred. */
+  attribute(model: ModelId, input: AnalyzeInput, opts: AttributeOptions): Promise<AttributeResult>;
 }

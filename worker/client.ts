@@ -133,6 +133,7 @@ export function createClient(spawn: () => WorkerLike, opts: ClientOptions = {}):
     hookPoints: (model) => call('hookPoints', [model]),
     runWithCache: (model, inputs, opts) => call('runWithCache', [model, inputs, opts]),
     runWithHooks: (model, inputs, hooks, opts) => call('runWithHooks', [model, inputs, hooks, opts]),
+    attribute: (model, input, opts) => call('attribute', [model, input, opts]),
     close() {
       for (const gen of [...alive]) gen.kill(new WorkerFailure('the client was closed', false));
     },
