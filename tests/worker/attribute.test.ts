@@ -7,7 +7,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { createService } from '../../worker/service.ts';
 import { nodeDeps } from '../../worker/node-deps.ts';
 import { createNodeClient } from '../../worker/client-node.ts';
-import type { SeeingDigitsApi } from '../../worker/api.ts';
+import type { AttributeOptions, SeeingDigitsApi, Target } from '../../worker/api.ts';
 import type { InferenceEngine } from '../../src/engines/types.ts';
 import { createSimdEngineNode } from '../../src/engines/simd-node.ts';
 import { attribute } from '../../src/interpret/saliency.ts';
@@ -44,13 +44,14 @@ describe('attribute over a MessageChannel (shipped models, SIMD engine)', () => 
 
   it('every method gives the library\'s map; map and input are transferred', async () => {
     const x = digit(4);
-    for (const [id, opts] of [
+    const cases: ['mlp' | 'cnn', AttributeOptions & { target: Target }][] = [
       ['cnn', { method: 'integrated-gradients', target: { class: 4 }, steps: 24, baseline: 'blur' }],
       ['cnn', { method: 'occlusion', target: { class: 4 }, patch: 4, stride: 2 }],
       ['cnn', { method: 'grad-cam', target: { layer: 'hidden', unit: 7 }, layer: 'conv1' }],
       ['mlp', { method: 'smoothgrad', target: { layer: 'hidden2', unit: 3 }, samples: 8, sigma: 0.1, seed: 2 }],
       ['mlp', { method: 'gradient-x-input', target: { class: 4 }, hooks: [{ at: 'hidden1.out', units: [1, 2, 3], mode: 'zero' }] }],
-    ] as const) {
+    ];
+    for (const [id, opts] of cases) {
       const before = w.transfers.length;
       const r = await w.api.attribute(id, { kind: 'mnist', pixels: x.slice() }, opts);
       if (!r.ok) throw new Error(r.message);
