@@ -17,6 +17,8 @@ Usage:
                         occlusion|grad-cam [--target DIGIT | --unit LAYER:INDEX | --channel LAYER:C] [--layer CONV]
                         [--steps N] [--baseline black|blur|noise] [--samples N] [--sigma S] [--patch P] [--stride S]
                         [--seed N] [--engine E] [--out overlay.png] [--json]
+  seeing-digits ablate --model mlp|cnn --layer LAYER (--units I,J,… | --channels C,…) [--mode zero|mean] [--json]
+  seeing-digits patch --model mlp|cnn --from IMAGE_A --into IMAGE_B --at HOOK_POINT [--units I,…] [--json]
 
 Engines (E): auto (default: simd where WebAssembly SIMD works), simd, tfjs-wasm, tfjs-cpu.
 Models: "mlp" and "cnn" are the shipped ones (extension/models/); PATH is a model.json or its folder.`;
@@ -37,6 +39,10 @@ export async function main(argv: string[]): Promise<number> {
         return await exploreCommand(rest);
       case 'explain':
         return await (await import('./explain.ts')).explainCommand(rest);
+      case 'ablate':
+        return await (await import('./ablate.ts')).ablateCommand(rest);
+      case 'patch':
+        return await (await import('./patch.ts')).patchCommand(rest);
       case undefined:
       case 'help':
       case '--help':
