@@ -62,7 +62,8 @@ export async function explainCommand(argv: string[]): Promise<number> {
       method,
       target,
       steps: opt(values.steps, 'steps', 1),
-      samples: opt(values.samples, 'samples', 1),
+      // --steps counts SmoothGrad's samples too when --samples is not given (as the popup's setting does).
+      samples: opt(values.samples ?? (method === 'smoothgrad' ? values.steps : undefined), 'samples', 1),
       sigma,
       baseline: values.baseline as Baseline | undefined,
       patch: opt(values.patch, 'patch', 1),
