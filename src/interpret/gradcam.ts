@@ -11,6 +11,7 @@
  */
 import type { InferenceEngine } from '../engines/types.ts';
 import type { MapResult, Subject } from './gradients.ts';
+import type { HookPointName } from './hooks.ts';
 import { resizeBilinear } from './image.ts';
 
 /** The layer Grad-CAM looks at by default: the last conv layer (a layer with a .pre point and an [h, w, c] output). */
@@ -21,11 +22,13 @@ export function defaultCamLayer(engine: InferenceEngine, model: string): string 
 }
 
 export async function gradCam({ engine, model, target, hooks }: Subject, x: Float32Array, layer: string): Promise<MapResult> {
-  const name = `${layer}.out` as const;
+  // A layer name means its output (after the activation, as in the paper); a hook point (conv2.pre) is taken as is.
+  const name = (layer.includes('.') ? layer : `${layer}.out`) as HookPointName;
   const points = engine.hookPoints(model);
   const point = points.find((p) => p.name === name);
   if (!point || point.shape.length !== 3) {
     const ok = [...new Set(points.filter((p) => p.shape.length === 3 && p.site === 'out').map((p) => p.layer))];
+    // NOTE: the message names layers; their .pre points are accepted too.
     throw new Error(`grad-cam: ${JSON.stringify(layer)} is not a layer of model ${model} with an [h, w, c] output (${ok.join(', ')})`);
   }
   const r = await engine.runWithHooks(model, x, 1, hooks, { names: [name], grads: { objective: target } });

@@ -3,12 +3,13 @@
 // evaluation of the occluded inputs, the noise SmoothGrad really adds, and the two engines against each other.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { digit } from '../helpers/digits.ts';
-import { ENGINES, MODELS, engineWithShipped, maxAbs, recording, sum } from '../helpers/attrib.ts';
+import { ENGINES, MODELS, engineWithShipped, maxAbs, recording, shippedModel, sum } from '../helpers/attrib.ts';
 import { mulberry32 } from '../../src/util/random.ts';
 import type { InferenceEngine } from '../../src/engines/types.ts';
 import { ATTRIBUTION_METHODS, attribute, type AttributionMethod } from '../../src/interpret/saliency.ts';
 import { baseline, BASELINES } from '../../src/interpret/gradients.ts';
 import { gaussianBlur } from '../../src/interpret/image.ts';
+import type { HookPointName } from '../../src/interpret/hooks.ts';
 
 /** Test digits used throughout (indices into the MNIST test set: a 2, a 0, a 4, a 9). */
 const DIGITS = [1, 3, 4, 7];
@@ -127,20 +128,22 @@ for (const [engineName, create] of ENGINES) {
         const x = digit(DIGITS[2]);
         const t = await predicted(engine, id, x);
         const { engine: spy, calls } = recording(engine);
-        const r = await attribute(spy, id, x, { method: 'occlusion', target: { class: t }, patch: 4, stride: 2 });
+        // 4×4 squares every 2 px: 13 × 13 placements + the input in one call (7×7 every 7 on the slow engine: 16 + 1).
+        const [patch, stride] = simd ? [4, 2] : [7, 7];
+        const r = await attribute(spy, id, x, { method: 'occlusion', target: { class: t }, patch, stride });
         expect(calls.length).toBe(1);
-        expect((calls[0].args as [string, Float32Array, number])[2]).toBe(170); // 13 × 13 squares + the input
+        expect((calls[0].args as [string, Float32Array, number])[2]).toBe(simd ? 170 : 17);
         // The definition, written out again: every square blacked out, one predict each.
         const fx = await logitOf(engine, id, x, t);
         const sums = new Float64Array(784);
         const hits = new Float64Array(784);
-        for (let top = 0; top <= 24; top += 2) {
-          for (let left = 0; left <= 24; left += 2) {
+        for (let top = 0; top <= 28 - patch; top += stride) {
+          for (let left = 0; left <= 28 - patch; left += stride) {
             const xo = x.slice();
-            for (let y = top; y < top + 4; y++) for (let c = left; c < left + 4; c++) xo[y * 28 + c] = 0;
+            for (let y = top; y < top + patch; y++) for (let c = left; c < left + patch; c++) xo[y * 28 + c] = 0;
             const drop = fx - (await logitOf(engine, id, xo, t));
-            for (let y = top; y < top + 4; y++) {
-              for (let c = left; c < left + 4; c++) {
+            for (let y = top; y < top + patch; y++) {
+              for (let c = left; c < left + patch; c++) {
                 sums[y * 28 + c] += drop;
                 hits[y * 28 + c]++;
               }
@@ -175,7 +178,8 @@ for (const [engineName, create] of ENGINES) {
         const x = digit(DIGITS[1]);
         const { engine: spy, calls } = recording(engine);
         const samples = 64;
-        const r = await attribute(spy, 'cnn', x, { method: 'smoothgrad', target: { class: 0 }, samples, sigma, seed: 5 });
+        const model = simd ? 'cnn' : 'mlp'; // the noise does not depend on the model; TF.js cpu is slow on the CNN
+        const r = await attribute(spy, model, x, { method: 'smoothgrad', target: { class: 0 }, samples, sigma, seed: 5 });
         expect(calls.length).toBe(1);
         const [, batch, count] = calls[0].args as [string, Float32Array, number];
         expect(count).toBe(samples + 1);
@@ -191,7 +195,7 @@ for (const [engineName, create] of ENGINES) {
         // The row after the samples is x itself (its score).
         expect(Array.from(batch.subarray(samples * 784))).toEqual(Array.from(x));
         // The map: the mean of the gradients at exactly those inputs.
-        const { grads } = await engine.inputGradients('cnn', batch.slice(0, samples * 784), samples, 0);
+        const { grads } = await engine.inputGradients(model, batch.slice(0, samples * 784), samples, 0);
         const mean2 = new Float64Array(784);
         for (let j = 0; j < grads.length; j++) mean2[j % 784] += grads[j] / samples;
         expect(maxAbs(r.map.map((v, i) => v - mean2[i]))).toBeLessThan(1e-5 * maxAbs(mean2));
@@ -213,12 +217,12 @@ for (const [engineName, create] of ENGINES) {
 
     // Grad-CAM, written out from its definition on the engine's own cache (activations and gradients at the
     // layer), with the upsampling done here independently: sample the h×w map at ((Y + ½)·h/28 − ½, …).
-    for (const layer of ['conv1', 'conv2']) {
+    for (const layer of ['conv1', 'conv2', 'conv2.pre']) {
       it(`cnn grad-cam at ${layer}: ReLU(Σ_k mean(∂f/∂A_k) A_k), bilinearly upsampled, from runWithCache`, async () => {
         const x = digit(DIGITS[2]);
         for (const objective of [{ class: 4 }, { layer: 'hidden', unit: 3 }]) {
           const r = await attribute(engine, 'cnn', x, { method: 'grad-cam', target: objective, layer });
-          const name = `${layer}.out` as const;
+          const name = (layer.includes('.') ? layer : `${layer}.out`) as HookPointName;
           const cache = await engine.runWithCache('cnn', x, 1, { names: [name], grads: { objective } });
           const [h, w, c] = engine.hookPoints('cnn').find((p) => p.name === name)!.shape;
           const A = cache.acts[name]!, G = cache.grads![name]!;
@@ -253,11 +257,12 @@ for (const [engineName, create] of ENGINES) {
     // Hidden targets: the same methods for a unit or a channel, through the hooks core's gradients.
     it('hidden targets: gradient = the hooks core\'s input gradient; IG complete within 1 %; occlusion = direct drops', async () => {
       const x = digit(DIGITS[0]);
-      for (const [id, objective] of [
+      const cases = [
         ['mlp', { layer: 'hidden1.pre', unit: 17 }],
         ['cnn', { layer: 'conv2', channel: 5 }],
         ['cnn', { layer: 'hidden.pre', unit: 40 }],
-      ] as const) {
+      ] as const;
+      for (const [id, objective] of simd ? cases : cases.slice(0, 2)) {
         const input = `${id === 'mlp' ? 'flatten' : 'conv1'}.in` as const;
         const cache = await engine.runWithCache(id, x, 1, { names: [input], grads: { objective } });
         const g = await attribute(engine, id, x, { method: 'gradient', target: objective });
@@ -273,6 +278,25 @@ for (const [engineName, create] of ENGINES) {
         for (let y = 0; y < 14; y++) xo.fill(0, y * 28, y * 28 + 14);
         const blocked = await engine.runWithCache(id, xo, 1, { names: [input], grads: { objective } });
         expect(occ.map[0]).toBeCloseTo(cache.objective![0] - blocked.objective![0], 4);
+      }
+    });
+
+    it('under interventions: the gradient with hidden1 units zeroed = the gradient of a model with their outgoing weights zeroed', async () => {
+      const m = await shippedModel('mlp');
+      const units = [1, 2, 3, 50];
+      const { kernel, bias } = m.params.get('hidden2')!;
+      const k = kernel.slice();
+      const cols = bias!.length;
+      for (const u of units) k.fill(0, u * cols, (u + 1) * cols);
+      await engine.load('mlp-cut', { spec: m.spec, params: new Map(m.params).set('hidden2', { kernel: k, bias }) });
+      const x = digit(DIGITS[1]);
+      for (const method of ['gradient', 'integrated-gradients'] as const) {
+        const hooked = await attribute(engine, 'mlp', x, { method, target: { class: 0 }, hooks: [{ at: 'hidden1.out', units, mode: 'zero' }] });
+        const cut = await attribute(engine, 'mlp-cut', x, { method, target: { class: 0 } });
+        const plain = await attribute(engine, 'mlp', x, { method, target: { class: 0 } });
+        expect(maxAbs(hooked.map.map((v, i) => v - cut.map[i]))).toBeLessThan(1e-5 * maxAbs(cut.map));
+        expect(maxAbs(plain.map.map((v, i) => v - cut.map[i]))).toBeGreaterThan(1e-2 * maxAbs(cut.map));
+        expect(hooked.score).toBeCloseTo(cut.score, 4);
       }
     });
 
@@ -299,7 +323,7 @@ describe('both engines give the same maps', () => {
     for (const method of methods(id)) {
       it(`${id} ${method}: SIMD and TensorFlow.js within 1e-4 of the map's scale`, async () => {
         const x = digit(DIGITS[3]);
-        const opts = { method, target: { class: 9 }, steps: 16, samples: 16 };
+        const opts = { method, target: { class: 9 }, steps: 16, samples: 16, patch: 6, stride: 4 };
         const [a, b] = await Promise.all(engines.map((e) => attribute(e, id, x, opts)));
         const scale = maxAbs(b.map);
         expect(scale).toBeGreaterThan(0);
@@ -307,6 +331,16 @@ describe('both engines give the same maps', () => {
         expect(a.score).toBeCloseTo(b.score, 4);
       });
     }
+  }
+  for (const method of ['gradient', 'integrated-gradients', 'occlusion', 'grad-cam'] as const) {
+    it(`cnn ${method} of hidden unit 9: SIMD and TensorFlow.js within 1e-4 of the map's scale`, async () => {
+      const x = digit(DIGITS[0]);
+      const opts = { method, target: { layer: 'hidden.pre', unit: 9 }, steps: 16 };
+      const [a, b] = await Promise.all(engines.map((e) => attribute(e, 'cnn', x, opts)));
+      const scale = maxAbs(b.map);
+      expect(scale).toBeGreaterThan(0);
+      for (let i = 0; i < 784; i++) expect(Math.abs(a.map[i] - b.map[i]), `pixel ${i}`).toBeLessThan(1e-4 * scale);
+    });
   }
 });
 
