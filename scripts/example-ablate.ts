@@ -4,7 +4,7 @@ import { createNodeClient } from '../worker/client-node.ts';
 import { loadMnist, type MnistSet } from '../src/data/mnist-node.ts';
 import type { Intervention } from '../worker/api.ts';
 
-const api = createNodeClient({ timeoutMs: 60_000 }); // the worker, with the shipped models and their means.json
+const api = createNodeClient({ timeoutMs: 60_000 }); // the worker, with the shipped models and their means.bin
 const train = loadMnist('train');
 const test = loadMnist('test');
 

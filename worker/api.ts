@@ -36,10 +36,10 @@ export { INTERVENTION_MODES } from '../src/interpret/hooks.ts';
 export { ATTRIBUTION_METHODS, BASELINES, type AttributionMethod, type Baseline, type Target } from '../src/interpret/saliency.ts';
 
 /**
- * Where a model's files are: a model.json URL (its shards beside it, and means.json for mean-ablation when there
- * is one), or the files themselves (`means`: the parsed means.json, optional).
+ * Where a model's files are: a model.json URL (its shards beside it, and means.bin for mean-ablation when there
+ * is one), or the files themselves (`means`: the bytes of means.bin, optional).
  */
-export type ModelSource = { url: string } | { modelJson: unknown; weights: ArrayBuffer; means?: unknown };
+export type ModelSource = { url: string } | { modelJson: unknown; weights: ArrayBuffer; means?: ArrayBuffer };
 
 export interface InitOptions {
   engine?: EngineChoice;

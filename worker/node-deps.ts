@@ -22,7 +22,7 @@ export function loadModelNode(url: string): Promise<LoadedModel> {
   return loadModelFromDir(url.startsWith('file:') ? fileURLToPath(url) : url);
 }
 
-/** means.json beside a model.json path or file: URL (http(s) models go without: no means, no mean-ablation). */
+/** means.bin beside a model.json path or file: URL (http(s) models go without: no means, no mean-ablation). */
 function loadMeansNode(url: string, spec: LoadedModel['spec']) {
   if (/^https?:/i.test(url)) return Promise.resolve(undefined);
   return loadMeansFromDir(url.startsWith('file:') ? fileURLToPath(url) : url, spec);

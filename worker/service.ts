@@ -42,7 +42,7 @@ import type { LoadedModel } from '../src/model/spec.ts';
 import { preprocess } from '../src/preprocess/mnist.ts';
 import { AttributionError, attribute, saliency } from '../src/interpret/saliency.ts';
 import { HookError, HookIndex, type HookMeans } from '../src/interpret/hooks.ts';
-import { parseMeans } from '../src/interpret/means.ts';
+import { decodeMeans } from '../src/interpret/means.ts';
 import { withHooks } from '../src/interpret/hooked-engine.ts';
 import { size } from '../src/model/shapes.ts';
 import { argmax } from '../src/util/array.ts';
@@ -58,7 +58,7 @@ export interface Faults {
 export interface ServiceDeps {
   /** Reads model.json and its shards from a ModelSource url. */
   loadModel: (url: string) => Promise<LoadedModel>;
-  /** Reads means.json beside a model.json url (undefined when there is none: mean-ablation is then refused). */
+  /** Reads means.bin beside a model.json url (undefined when there is none: mean-ablation is then refused). */
   loadMeans?: (url: string, spec: LoadedModel['spec']) => Promise<HookMeans | undefined>;
   /** The SIMD engine's module bytes; `url` is InitOptions.wasm.simd when given. */
   simdWasm: (url?: string) => Promise<BufferSource>;
@@ -241,7 +241,7 @@ async function loadModel(deps: ServiceDeps, id: string, src: ModelSource): Promi
       return { ...m, ...(means ? { means } : {}) };
     }
     const m = parseModel(src.modelJson, [src.weights]);
-    return { ...m, ...(src.means === undefined ? {} : { means: parseMeans(src.means, m.spec) }) };
+    return { ...m, ...(src.means === undefined ? {} : { means: decodeMeans(src.means, m.spec) }) };
   } catch (e) {
     throw new Error(`init: model ${id}: ${(e as Error).message}`);
   }

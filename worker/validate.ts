@@ -49,6 +49,7 @@ export function checkInitOptions(opts: unknown): InitOptions {
         isObj(src) &&
         ((typeof src.url === 'string' && src.url !== '') || (isObj(src.modelJson) && src.weights instanceof ArrayBuffer));
       if (!ok) fail(`init: model ${id} needs { url } or { modelJson, weights: ArrayBuffer }`);
+      if (isObj(src) && src.means !== undefined && !(src.means instanceof ArrayBuffer)) fail(`init: model ${id}: means must be the bytes of means.bin (an ArrayBuffer)`);
     }
   }
   if (wasm !== undefined) {

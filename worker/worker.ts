@@ -10,7 +10,7 @@
 import * as Comlink from 'comlink';
 import { createService } from './service.ts';
 import { loadModelFromUrl } from '../src/model/format.ts';
-import { MEANS_FILE, parseMeans } from '../src/interpret/means.ts';
+import { MEANS_FILE, decodeMeans } from '../src/interpret/means.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -30,10 +30,10 @@ async function fetchBytes(url: string): Promise<ArrayBuffer> {
 Comlink.expose(
   createService({
     loadModel: (url) => loadModelFromUrl(resolve(url)),
-    // means.json beside model.json, for mean-ablation; a model without one still loads.
+    // means.bin beside model.json, for mean-ablation; a model without one still loads.
     loadMeans: async (url, spec) => {
       const res = await fetch(new URL(MEANS_FILE, resolve(url))).catch(() => undefined);
-      return res?.ok ? parseMeans(await res.json(), spec) : undefined;
+      return res?.ok ? decodeMeans(await res.arrayBuffer(), spec) : undefined;
     },
     simdWasm: async (url) => {
       // Without it the selector records why and moves on to TensorFlow.js.

@@ -4,18 +4,8 @@ import { Arena, instantiateEngine, simdSupported } from '../wasm/wasm.ts';
 import { Network } from '../model/network.ts';
 import type { LoadedModel } from '../model/spec.ts';
 import type { InferenceEngine, InputGradients, ModelExtras, Prediction } from './types.ts';
-import {
-  HookIndex,
-  applyEdit,
-  allocateRun,
-  applyEditGrad,
-  planRun,
-  type CacheOptions,
-  type HookPoint,
-  type HookRun,
-  type Intervention,
-  type RunPlan,
-} from '../interpret/hooks.ts';
+import { HookIndex, type CacheOptions, type HookPoint, type HookRun, type Intervention } from '../interpret/hooks.ts';
+import { allocateRun, applyEdit, applyEditGrad, planRun, type RunPlan } from '../interpret/hook-plan.ts';
 
 /** Batch capacity planned per model: integrated gradients and SmoothGrad run their samples in chunks of this. */
 const CAPACITY = 64;

@@ -15,18 +15,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { EngineKind, InferenceEngine, InputGradients, LayerOutput, ModelExtras, Prediction } from './types.ts';
-import {
-  HookIndex,
-  allocateRun,
-  isAfter,
-  planRun,
-  type CacheOptions,
-  type HookPoint,
-  type HookRun,
-  type Intervention,
-  type ResolvedObjective,
-  type RunPlan,
-} from '../interpret/hooks.ts';
+import { HookIndex, type CacheOptions, type HookPoint, type HookRun, type Intervention } from '../interpret/hooks.ts';
+import { allocateRun, isAfter, planRun, type ResolvedObjective, type RunPlan } from '../interpret/hook-plan.ts';
 import type { ActivationName, LayerSpec, LoadedModel } from '../model/spec.ts';
 import { serializeModel } from '../model/format.ts';
 import { layerShapes, size } from '../model/shapes.ts';

@@ -24,7 +24,7 @@ export interface InputGradients {
 
 /** What a model may come with besides its weights. */
 export interface ModelExtras {
-  /** Mean activations over the MNIST test set, for mean-ablation (means.json beside model.json). */
+  /** Mean activations over the MNIST test set, for mean-ablation (means.bin beside model.json). */
   means?: HookMeans;
 }
 

@@ -302,7 +302,12 @@ export class Network {
       const l = s.spec;
       if (i !== from.layer || from.site === 'out') {
         hooks.backward?.(i, 'out', view(s.a));
-        if (s.a !== s.z) this.activateBackward(s, n);
+        if (s.a !== s.z) {
+          // NOTE: tanh, sigmoid and softmax take their derivative from their output, which a forward hook may have
+          // replaced: compute it again from z (the layers above are done with it; their values were copied out).
+          this.activate(s, n);
+          this.activateBackward(s, n);
+        }
       }
       if (hasPre(s)) hooks.backward?.(i, 'pre', view(s.z));
       switch (l.kind) {

@@ -50,7 +50,7 @@ beforeAll(async () => {
   for (const id of IDS) {
     const model = await loadModelFromDir(dir(id));
     const means = await loadMeansFromDir(dir(id), model.spec);
-    if (!means) throw new Error(`extension/models/${id}/means.json is missing: run npm run means`);
+    if (!means) throw new Error(`extension/models/${id}/means.bin is missing: run npm run means`);
     models.set(id, { model, means });
     for (const [, e] of engines()) await e.load(id, model, { means });
   }
@@ -105,6 +105,8 @@ function someHooks(id: string, means: HookMeans, patchFrom: HookRun): Interventi
       { at: 'hidden1.pre', units: [5, 6], mode: 'scale', factor: 1.7 },
       { at: 'hidden2.in', units: [0, 9, 63], mode: 'mean' },
       { at: 'hidden2.pre', mode: 'patch', units: [1, 2, 3], values: patchFrom.acts['hidden2.pre']!.slice(0, 64) },
+      // After a tanh: its derivative must still be taken at the unscaled output.
+      { at: 'hidden2.out', units: [4, 5, 6, 7, 11], mode: 'scale', factor: 0.3 },
     ];
   }
   void means;

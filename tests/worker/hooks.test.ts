@@ -1,4 +1,4 @@
-// Hooks through the worker API, on the shipped models (their means.json loaded beside model.json): hookPoints,
+// Hooks through the worker API, on the shipped models (their means.bin loaded beside model.json): hookPoints,
 // runWithCache and runWithHooks give what the engine gives in-process, with every array transferred; analyze with
 // { hooks } shows predictions, activations and saliency of the intervened model; malformed requests are refused
 // with messages that name the call; the same calls work through the restarting client in a worker thread.
@@ -9,11 +9,12 @@ import { readFile } from 'node:fs/promises';
 import { createService } from '../../worker/service.ts';
 import { BUNDLED_MODELS, nodeDeps } from '../../worker/node-deps.ts';
 import { createNodeClient } from '../../worker/client-node.ts';
-import type { HookPointName, Intervention, SeeingDigitsApi } from '../../worker/api.ts';
+import type { AnalyzeOptions, AnalyzeResult, HookPointName, Intervention, SeeingDigitsApi } from '../../worker/api.ts';
 import { createSimdEngineNode } from '../../src/engines/simd-node.ts';
 import type { InferenceEngine } from '../../src/engines/types.ts';
 import { loadModelFromDir } from '../../src/model/format-node.ts';
 import { loadMeansFromDir } from '../../src/interpret/means-node.ts';
+import { decodeMeans, encodeMeans } from '../../src/interpret/means.ts';
 import { mnistTest } from '../helpers/digits.ts';
 import { maxRelDiff } from '../helpers/random.ts';
 
@@ -97,6 +98,31 @@ describe('hooks over a MessageChannel (shipped models, SIMD engine)', () => {
     close();
   });
 
+  it('analyze with hooks on TensorFlow.js cpu gives the SIMD engine\'s answers (1e-4)', async () => {
+    const { api, close } = inProcess();
+    const pixels = digits(8, 1);
+    const opts: AnalyzeOptions = {
+      activations: true,
+      saliency: { method: 'integrated-gradients' as const, target: 3, steps: 8 },
+      hooks: { mlp: [{ at: 'hidden2.pre', units: [1, 2, 3], mode: 'mean' }], cnn: [{ at: 'conv2.out', channels: [5], mode: 'scale', factor: 2 }] },
+    };
+    const answers: Extract<AnalyzeResult, { ok: true }>[] = [];
+    for (const engineKind of ['simd', 'tfjs-cpu'] as const) {
+      await api.init({ engine: engineKind });
+      const r = await api.analyze({ kind: 'mnist', pixels }, opts);
+      if (!r.ok) throw new Error(r.message);
+      answers.push(r);
+    }
+    answers[1].models.forEach((m, i) => {
+      const ref = answers[0].models[i];
+      expect(maxRelDiff(m.probs, ref.probs)).toBeLessThan(1e-4);
+      const scale = Math.max(...Array.from(ref.saliency!.map, Math.abs));
+      expect(maxRelDiff(m.saliency!.map.map((v) => v / scale), ref.saliency!.map.map((v) => v / scale))).toBeLessThan(1e-4);
+      m.layers!.forEach((l, k) => expect(maxRelDiff(l.out, ref.layers![k].out), `${m.id} ${l.name}`).toBeLessThan(1e-4));
+    });
+    close();
+  });
+
   it('models given as files: means with them allow mean-ablation, without them it is refused clearly', async () => {
     const { api, close } = inProcess();
     const modelJson = JSON.parse(await readFile(`${dir('mlp')}model.json`, 'utf8'));
@@ -105,12 +131,19 @@ describe('hooks over a MessageChannel (shipped models, SIMD engine)', () => {
     const hooks: Intervention[] = [{ at: 'hidden2.out', units: [1], mode: 'mean' }];
     await api.init({ models: { mlp: { modelJson, weights } } });
     await expect(api.runWithHooks('mlp', digits(0, 1), hooks)).rejects.toThrow(/runWithHooks: hook 0 at hidden2\.out: no means are loaded for model/);
-    const means = JSON.parse(await readFile(`${dir('mlp')}means.json`, 'utf8'));
+    const m = await readFile(`${dir('mlp')}means.bin`);
+    const means = m.buffer.slice(m.byteOffset, m.byteOffset + m.byteLength) as ArrayBuffer;
     await api.init({ models: { mlp: { modelJson, weights, means } } });
     expect((await api.runWithHooks('mlp', digits(0, 1), hooks)).logits.length).toBe(10);
-    await expect(api.init({ models: { mlp: { modelJson, weights, means: { ...means, model: 'other' } } } })).rejects.toThrow(
+    const spec = (await loadModelFromDir(dir('mlp'))).spec;
+    const other = encodeMeans({ ...spec, name: 'other' }, decodeMeans(means, spec), 'MNIST test', 10_000);
+    await expect(api.init({ models: { mlp: { modelJson, weights, means: other.buffer as ArrayBuffer } } })).rejects.toThrow(
       /init: model mlp: means file for model seeing-digits-mlp: it was made for model "other"/,
     );
+    await expect(api.init({ models: { mlp: { modelJson, weights, means: means.slice(0, 1000) } } })).rejects.toThrow(
+      /init: model mlp: means file for model seeing-digits-mlp: 1000 bytes, but its header describes \d+/,
+    );
+    await expect(api.init({ models: { mlp: { modelJson, weights, means: {} as never } } })).rejects.toThrow(/means must be the bytes of means\.bin/);
     close();
   });
 
@@ -153,6 +186,10 @@ describe('hooks through the restarting client in a worker thread', () => {
     expect(Array.from(r.acts['hidden1.out']!.subarray(0, 2))).toEqual([0, 0]);
     const d = await engine.runWithHooks('mlp', x, 2, [{ at: 'hidden1.out', units: [0, 1], mode: 'zero' }]);
     expect(maxRelDiff(r.logits, d.logits)).toBeLessThan(1e-6);
+    // The thread found means.bin beside the shipped model.json.
+    const meaned = await client.runWithHooks('cnn', x, [{ at: 'conv1.out', channels: [0, 1], mode: 'mean' }]);
+    const md = await engine.runWithHooks('cnn', x, 2, [{ at: 'conv1.out', channels: [0, 1], mode: 'mean' }]);
+    expect(maxRelDiff(meaned.logits, md.logits)).toBeLessThan(1e-6);
     await expect(client.runWithHooks('mlp', x, [{ at: 'x.out', mode: 'zero' }])).rejects.toThrow(/"x\.out" is not a hook point/);
     expect(client.starts).toBe(1);
   });
