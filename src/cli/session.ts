@@ -17,7 +17,7 @@ export interface Session {
   info: EngineInfo;
 }
 
-/** "mlp" / "cnn" / a path, with its means.json when there is one (mean-ablation), on the chosen engine. */
+/** "mlp" / "cnn" / a path, with its mean activations (means.bin) when it has them (mean-ablation), on the chosen engine. */
 export async function openModel(nameOrPath: string | undefined, engineChoice = 'auto'): Promise<Session> {
   if (!nameOrPath) throw new UsageError('--model mlp|cnn|PATH is needed');
   const choice = parseEngine(engineChoice);

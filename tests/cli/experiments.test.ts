@@ -15,6 +15,7 @@ import { Network } from '../../src/model/network.ts';
 import { evaluate } from '../../src/train/evaluate.ts';
 import type { LoadedModel } from '../../src/model/spec.ts';
 import { shippedModelDir } from '../../src/cli/models.ts';
+import { loadMeansFromDir } from '../../src/interpret/means-node.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -72,8 +73,8 @@ describe('seeing-digits ablate', () => {
 
   it('--mode mean: ablated = the model with each unit\'s test-set mean folded into the next layer\'s bias', async () => {
     const r = await json('ablate', '--model', 'mlp', '--layer', 'hidden1', '--units', units.join(','), '--mode', 'mean');
-    const means = JSON.parse(readFileSync(join(shippedModelDir('mlp'), 'means.json'), 'utf8'));
-    const want = await accuracyOf(await mlpWithout(units, Float32Array.from(means.points['hidden1.out'].mean)));
+    const means = await loadMeansFromDir(shippedModelDir('mlp'), (await shippedModel('mlp')).spec);
+    const want = await accuracyOf(await mlpWithout(units, means!.get('hidden1.out')!));
     expect(r.ablated.accuracy).toBeCloseTo(want.accuracy, 4);
   });
 
