@@ -56,7 +56,7 @@ export function resolveObjective(index: HookIndex, o: unknown, classes: number):
 }
 
 /**
- * Interventions compiled per tensor into x ↦ keep ⊙ x + fill (applied to the post-activation value in forward;
+ * Interventions compiled per tensor into x ↦ keep ⊙ x + fill (applied to the tensor once computed, in forward;
  * `keep` multiplies the gradient in backward). `fill` holds one item (size) or every item (count × size).
  */
 export interface Edit {
