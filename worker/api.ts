@@ -7,6 +7,7 @@ import type { EngineInfo, EngineKind, LayerOutput } from '../src/engines/types.t
 import type { Preprocessed, RgbaImage } from '../src/preprocess/types.ts';
 import type { SaliencyMethod } from '../src/interpret/saliency.ts';
 import type { ModelId } from '../src/model/shipped.ts';
+import type { AttributionMethod, Baseline, Target } from '../src/interpret/saliency.ts';
 import type { CacheOptions, HookPoint, HookRun, Intervention } from '../src/interpret/hooks.ts';
 
 // Declared in the library (src/model/shipped.ts), beside the shipped models' input size and classes.
@@ -31,6 +32,9 @@ export type {
   Objective,
 } from '../src/interpret/hooks.ts';
 export { INTERVENTION_MODES } from '../src/interpret/hooks.ts';
+
+// Attributions (src/interpret/saliency.ts): every method, for a class or a hidden unit or channel.
+export { ATTRIBUTION_METHODS, BASELINES, type AttributionMethod, type Baseline, type Target } from '../src/interpret/saliency.ts';
 
 /**
  * Where a model's files are: a model.json URL (its shards beside it, and means.bin for mean-ablation when there
@@ -125,6 +129,42 @@ export interface WorkerStats {
   tfjs?: { tensors: number; bytes: number; wasmBytes?: number };
 }
 
+export interface AttributeOptions {
+  method: AttributionMethod;
+  /** What to explain: `{ class }`, `{ layer, unit }` or `{ layer, channel }`; default the predicted digit's class. */
+  target?: Target;
+  /** Integrated gradients: path points (default 32, ≤ 256) and baseline (default black). */
+  steps?: number;
+  baseline?: Baseline;
+  /** SmoothGrad: samples (default 32, ≤ 256), noise σ in pixel units (default 0.15), seed (default 1). */
+  samples?: number;
+  sigma?: number;
+  seed?: number;
+  /** Occlusion: square side and step in pixels (default 4 and 2). */
+  patch?: number;
+  stride?: number;
+  /** Grad-CAM: the conv layer (default the last). */
+  layer?: string;
+  /** Interventions in force while attributing (e.g. units ablated). */
+  hooks?: Intervention[];
+}
+
+export type AttributeResult =
+  | {
+      ok: true;
+      /** The 28×28 input the model saw. */
+      input: Float32Array;
+      method: AttributionMethod;
+      target: Target;
+      /** One value per input pixel (signed, except Grad-CAM's). */
+      map: Float32Array;
+      /** The target's value at the input, and at the baseline (integrated gradients). */
+      score: number;
+      baselineScore?: number;
+      ms: number;
+    }
+  | Extract<AnalyzeResult, { ok: false }>;
+
 export interface SeeingDigitsApi {
   /** Loads the models and starts the best engine (or the one asked for). Safe to call again to switch engine. */
   init(opts?: InitOptions): Promise<EngineInfo>;
@@ -142,4 +182,6 @@ export interface SeeingDigitsApi {
   runWithHooks(model: ModelId, inputs: Float32Array, hooks: Intervention[], opts?: CacheOptions): Promise<HookRun>;
   /** Memory diagnostics (no effect on the models or the engine). */
   stats(): Promise<WorkerStats>;
+  /** One attribution map of one input (an image is preprocessed first); the map and input are transferred. */
+  attribute(model: ModelId, input: AnalyzeInput, opts: AttributeOptions): Promise<AttributeResult>;
 }

@@ -146,6 +146,7 @@ export function createClient(spawn: () => WorkerLike, opts: ClientOptions = {}):
     runWithCache: (model, inputs, opts) => call('runWithCache', [model, inputs, opts]),
     runWithHooks: (model, inputs, hooks, opts) => call('runWithHooks', [model, inputs, hooks, opts]),
     stats: () => call('stats', []),
+    attribute: (model, input, opts) => call('attribute', [model, input, opts]),
     close() {
       for (const gen of [...alive]) gen.kill(new WorkerFailure('the client was closed', false));
     },

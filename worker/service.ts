@@ -10,6 +10,7 @@ import {
   MAX_HOOK_FLOATS,
   MODEL_IDS,
   type AnalyzeResult,
+  type AttributeResult,
   type CacheOptions,
   type HookRun,
   type Intervention,
@@ -27,6 +28,7 @@ import {
   RequestError,
   checkAnalyzeInput,
   checkAnalyzeOptions,
+  checkAttributeOptions,
   checkCacheOptions,
   checkHooks,
   checkInitOptions,
@@ -39,7 +41,7 @@ import { parseModel } from '../src/model/format.ts';
 import { layerShapes } from '../src/model/shapes.ts';
 import type { LoadedModel } from '../src/model/spec.ts';
 import { preprocess } from '../src/preprocess/mnist.ts';
-import { saliency } from '../src/interpret/saliency.ts';
+import { AttributionError, attribute, saliency } from '../src/interpret/saliency.ts';
 import { HookError, HookIndex, type HookMeans } from '../src/interpret/hooks.ts';
 import { decodeMeans } from '../src/interpret/means.ts';
 import { withHooks } from '../src/interpret/hooked-engine.ts';
@@ -140,6 +142,12 @@ export function createService(deps: ServiceDeps): SeeingDigitsApi {
         return Comlink.transfer(r, runTransferables(r));
       }),
     stats: () => serial(async () => (fault('stats'), stats(await ready()))),
+    attribute: (model, input, opts) =>
+      serial(async () => {
+        fault('attribute');
+        const r = await attributeCall(await ready(), model, input, opts);
+        return Comlink.transfer(r, r.ok ? [...new Set([r.input.buffer, r.map.buffer])] : []);
+      }),
   };
 }
 
@@ -185,6 +193,31 @@ async function stats(s: State): Promise<WorkerStats> {
     out.tfjs = { tensors: m.numTensors, bytes: m.numBytes, ...(heap ? { wasmBytes: heap.buffer.byteLength } : {}) };
   }
   return out;
+}
+
+async function attributeCall(s: State, rawModel: unknown, rawInput: unknown, rawOpts: unknown): Promise<AttributeResult> {
+  const t0 = performance.now();
+  const id = checkModel('attribute', rawModel, [...s.models.keys()]);
+  const input = checkAnalyzeInput(rawInput);
+  const opts = checkAttributeOptions(rawOpts);
+  let pixels = input.kind === 'mnist' ? input.pixels : undefined;
+  if (input.kind === 'image') {
+    const p = preprocess(input.image);
+    if (!p.ok) return p;
+    pixels = p.pixels;
+  }
+  const x = pixels!;
+  const target = opts.target ?? { class: argmax((await s.engine.predict(id, x)).logits) };
+  try {
+    const r = await attribute(s.engine, id, x, { ...opts, target });
+    return { ok: true, input: x, ...r, ms: performance.now() - t0 };
+  } catch (e) {
+    // Options out of range, unknown layers or units: the request's fault, said with the call's name.
+    if (e instanceof AttributionError || e instanceof HookError || /^(attribution|grad-cam|network|tfjs engine): /.test((e as Error).message)) {
+      throw new RequestError(`attribute: ${(e as Error).message.replace(/^attribution: /, '')}`);
+    }
+    throw e;
+  }
 }
 
 async function init(deps: ServiceDeps, opts: InitOptions = {}, prev?: State): Promise<State> {

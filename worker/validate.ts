@@ -8,8 +8,11 @@ import {
   MAX_HOOK_INPUTS,
   MODEL_IDS,
   SALIENCY_METHODS,
+  ATTRIBUTION_METHODS,
+  BASELINES,
   type AnalyzeInput,
   type AnalyzeOptions,
+  type AttributeOptions,
   type CacheOptions,
   type InitOptions,
   type Intervention,
@@ -176,4 +179,29 @@ export function checkCacheOptions(method: string, opts: unknown): CacheOptions {
     if (!ok) fail(`${method}: options.grads must be { objective: { class } | { layer, unit } | { layer, channel } }`);
   }
   return opts as CacheOptions;
+}
+
+/** The shape of an attribute request; the numbers' ranges are checked by attribute() itself (same messages). */
+export function checkAttributeOptions(opts: unknown): AttributeOptions {
+  if (!isObj(opts)) fail(`attribute: options must be an object { method, target?, … }, not ${show(opts)}`);
+  if (!(ATTRIBUTION_METHODS as readonly unknown[]).includes(opts.method)) {
+    fail(`attribute: method must be one of ${ATTRIBUTION_METHODS.join(', ')}; not ${show(opts.method)}`);
+  }
+  const t = opts.target;
+  if (t !== undefined) {
+    const ok =
+      isObj(t) &&
+      (('class' in t && Number.isInteger(t.class)) ||
+        (typeof t.layer === 'string' && (Number.isInteger(t.unit) || Number.isInteger(t.channel))));
+    if (!ok) fail(`attribute: target must be { class }, { layer, unit } or { layer, channel }, not ${JSON.stringify(t)?.slice(0, 80)}`);
+  }
+  for (const k of ['steps', 'samples', 'sigma', 'seed', 'patch', 'stride'] as const) {
+    if (opts[k] !== undefined && typeof opts[k] !== 'number') fail(`attribute: ${k} must be a number, not ${show(opts[k])}`);
+  }
+  if (opts.baseline !== undefined && !(BASELINES as readonly unknown[]).includes(opts.baseline)) {
+    fail(`attribute: baseline must be one of ${BASELINES.join(', ')}; not ${show(opts.baseline)}`);
+  }
+  if (opts.layer !== undefined && typeof opts.layer !== 'string') fail('attribute: layer must be a layer name');
+  if (opts.hooks !== undefined) checkHooks('attribute', opts.hooks);
+  return opts as unknown as AttributeOptions;
 }

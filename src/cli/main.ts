@@ -5,6 +5,9 @@ import { evaluateCommand } from './evaluate.ts';
 import { classifyCommand } from './classify.ts';
 import { exploreCommand } from './explore.ts';
 import { exportCommand } from './export.ts';
+import { explainCommand } from './explain.ts';
+import { ablateCommand } from './ablate.ts';
+import { patchCommand } from './patch.ts';
 
 /** Every command, in the order the usage text lists them: a new command is one line here. */
 const COMMANDS: Record<string, Command> = {
@@ -12,6 +15,9 @@ const COMMANDS: Record<string, Command> = {
   evaluate: evaluateCommand,
   classify: classifyCommand,
   explore: exploreCommand,
+  explain: explainCommand,
+  ablate: ablateCommand,
+  patch: patchCommand,
   export: exportCommand,
 };
 

@@ -5,7 +5,10 @@
  * trainer builds and owns the Network it trains.
  */
 import { fileURLToPath } from 'node:url';
-import { loadModelFromFile } from '../model/load-node.ts';
+import { isOnnxPath, loadModelFromFile } from '../model/load-node.ts';
+import { loadMeansFromDir } from '../interpret/means-node.ts';
+import { decodeImageFile } from '../image/decode-node.ts';
+import { preprocess } from '../preprocess/mnist.ts';
 import type { LoadedModel } from '../model/spec.ts';
 import type { Network } from '../model/network.ts';
 import { isModelId, type ModelId } from '../model/shipped.ts';
@@ -49,8 +52,16 @@ export async function openModel(nameOrPath: string, choice: 'auto' | EngineKind 
   const { engine, info } = await selectEngine({
     choice,
     simdWasm: () => readEngineWasm(),
-    start: (e) => e.load(files.id, files.model),
+    // Mean activations (mean-ablation) ship beside model.json; an ONNX file has none.
+    start: async (e) => e.load(files.id, files.model, { means: isOnnxPath(files.dir) ? undefined : await loadMeansFromDir(files.dir, files.model.spec) }),
   });
   const network = engine instanceof SimdEngine ? engine.network(files.id) : undefined;
   return { ...files, engine, info, ...(network ? { network } : {}) };
+}
+
+/** An image file → the 28×28 model input (MNIST-style preprocessing, as `classify` and the extension do). */
+export async function modelInput(file: string): Promise<Float32Array> {
+  const p = preprocess(await decodeImageFile(file));
+  if (!p.ok) throw new Error(`${file}: ${p.message}`);
+  return p.pixels;
 }

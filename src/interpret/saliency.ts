@@ -1,26 +1,138 @@
 /**
- * Saliency maps built only on `engine.inputGradients`, so every engine gets all four methods. Every map is SIGNED
- * (positive: more of this pixel raises the target's logit); the UI chooses to show |map|, the positive part, or a
- * diverging colour scale. All of them explain the logit (pre-softmax score), not the probability: the softmax
- * saturates, and the logit's attributions have the completeness property below.
+ * Attribution maps: which input pixels drive a target (a class logit, or a hidden unit or channel), one signed
+ * value per pixel of the 28×28 input. The methods live in gradients.ts, occlusion.ts and gradcam.ts; this file
+ * names them, checks the options once and dispatches, so every engine gets every method with the same messages.
  *
- * - gradient            ∂z_t/∂x (Simonyan et al. 2013, "Deep Inside Convolutional Networks").
- * - gradient-x-input    x ⊙ ∂z_t/∂x (Shrikumar et al. 2016).
- * - integrated-gradients (x − x′) ⊙ ∫₀¹ ∂z_t/∂x (x′ + α(x − x′)) dα with a black baseline x′ = 0 (Sundararajan et al.
- *   2017), the integral by the midpoint rule over `steps` points, all in ONE inputGradients call. Completeness:
- *   Σᵢ IGᵢ = z_t(x) − z_t(x′) up to the quadrature error, which shrinks as O(1/steps²) for smooth networks.
- * - smoothgrad          (1/n) Σₖ ∂z_t/∂x (x + εₖ), εₖ ~ N(0, σ²) with σ = 0.15 (15% of the [0, 1] input range,
- *   Smilkov et al. 2017), `steps` samples from a seeded generator, so the same request gives the same map.
+ * `saliency()` is the popup's narrower entry (a class, the four gradient methods, `steps` for IG steps and
+ * SmoothGrad samples alike).
  */
 import type { InferenceEngine } from '../engines/types.ts';
+import { BASELINES, baseline, gradient, integratedGradients, smoothGrad, type Baseline, type MapResult, type Subject } from './gradients.ts';
+import { occlusion } from './occlusion.ts';
+import { defaultCamLayer, gradCam } from './gradcam.ts';
+import type { Target } from './target.ts';
+import type { Intervention } from './hooks.ts';
 
+export { BASELINES, type Baseline } from './gradients.ts';
+export { gaussian } from './noise.ts';
+export type { Target } from './target.ts';
+
+/** The methods the popup offers (cheap enough to run on every stroke). */
 export const SALIENCY_METHODS = ['gradient', 'gradient-x-input', 'integrated-gradients', 'smoothgrad'] as const;
 export type SaliencyMethod = (typeof SALIENCY_METHODS)[number];
+export const ATTRIBUTION_METHODS = [...SALIENCY_METHODS, 'occlusion', 'grad-cam'] as const;
+export type AttributionMethod = (typeof ATTRIBUTION_METHODS)[number];
 
 export const DEFAULT_STEPS = 32;
 /** Enough for IG to converge on our models; bounds the batch an untrusted request can ask for. */
 export const MAX_STEPS = 256;
 export const SMOOTHGRAD_SIGMA = 0.15;
+export const OCCLUSION_PATCH = 4;
+export const OCCLUSION_STRIDE = 2;
+
+export interface AttributionOptions {
+  method: AttributionMethod;
+  target: Target;
+  /** Integrated gradients: points on the path (default 32, at most 256). */
+  steps?: number;
+  /** Integrated gradients: the baseline (default black). */
+  baseline?: Baseline;
+  /** SmoothGrad: noisy samples (default 32, at most 256). */
+  samples?: number;
+  /** SmoothGrad: the noise's standard deviation in pixel units, 0 to 1 (default 0.15). */
+  sigma?: number;
+  /** SmoothGrad noise and the noise baseline (default 1): the same seed gives the same map. */
+  seed?: number;
+  /** Occlusion: the square's side in pixels (default 4) and its step (default 2), 1 to 28. */
+  patch?: number;
+  stride?: number;
+  /** Grad-CAM: the conv layer (default the last one). */
+  layer?: string;
+  /** Interventions (hooks.ts) in force while attributing, e.g. units ablated (default none). */
+  hooks?: readonly Intervention[];
+}
+
+export interface Attribution extends MapResult {
+  method: AttributionMethod;
+  target: Target;
+}
+
+export class AttributionError extends Error {
+  override name = 'AttributionError';
+}
+
+export async function attribute(
+  engine: InferenceEngine,
+  model: string,
+  input: Float32Array,
+  opts: AttributionOptions,
+): Promise<Attribution> {
+  const o = checkOptions(opts);
+  const r = await compute(engine, model, input, o);
+  return { method: o.method, target: o.target, ...r };
+}
+
+type Checked = Required<Omit<AttributionOptions, 'layer'>> & Pick<AttributionOptions, 'layer'>;
+
+function compute(engine: InferenceEngine, model: string, x: Float32Array, o: Checked): Promise<MapResult> {
+  const s: Subject = { engine, model, target: o.target, hooks: o.hooks };
+  switch (o.method) {
+    case 'gradient':
+      return gradient(s, x);
+    case 'gradient-x-input':
+      return gradient(s, x, true);
+    case 'integrated-gradients':
+      return integratedGradients(s, x, o.steps, baseline(o.baseline, x, o.seed));
+    case 'smoothgrad':
+      return smoothGrad(s, x, o.samples, o.sigma, o.seed);
+    case 'occlusion':
+      return occlusion(s, x, o.patch, o.stride);
+    case 'grad-cam':
+      return gradCam(s, x, o.layer ?? defaultCamLayer(engine, model));
+  }
+}
+
+function checkOptions(opts: AttributionOptions): Checked {
+  const fail = (msg: string): never => {
+    throw new AttributionError(`attribution: ${msg}`);
+  };
+  const { method } = opts;
+  if (!(ATTRIBUTION_METHODS as readonly string[]).includes(method)) {
+    fail(`unknown method ${JSON.stringify(method)} (${ATTRIBUTION_METHODS.join(', ')})`);
+  }
+  const int = (name: keyof AttributionOptions, dflt: number, min: number, max: number): number => {
+    const v = opts[name] ?? dflt;
+    if (!Number.isInteger(v) || (v as number) < min || (v as number) > max) {
+      fail(`${name} must be an integer from ${min} to ${max}, not ${JSON.stringify(v)}`);
+    }
+    return v as number;
+  };
+  const sigma = opts.sigma ?? SMOOTHGRAD_SIGMA;
+  if (typeof sigma !== 'number' || !(sigma >= 0 && sigma <= 1)) fail(`sigma must be a number from 0 to 1, not ${JSON.stringify(sigma)}`);
+  const base = opts.baseline ?? 'black';
+  if (!(BASELINES as readonly string[]).includes(base)) fail(`baseline must be one of ${BASELINES.join(', ')}, not ${JSON.stringify(base)}`);
+  const seed = int('seed', 1, 0, 2 ** 32 - 1);
+  const t = opts.target as unknown;
+  if (typeof t !== 'object' || t === null) fail(`target must be { class } or { layer, unit }, not ${JSON.stringify(t)}`);
+  if (opts.layer !== undefined && typeof opts.layer !== 'string') fail('layer must be a layer name');
+  if (opts.hooks !== undefined && !Array.isArray(opts.hooks)) fail('hooks must be a list of interventions');
+  return {
+    method,
+    target: opts.target,
+    steps: int('steps', DEFAULT_STEPS, 1, MAX_STEPS),
+    samples: int('samples', DEFAULT_STEPS, 1, MAX_STEPS),
+    sigma,
+    baseline: base,
+    seed,
+    patch: int('patch', OCCLUSION_PATCH, 1, 28),
+    stride: int('stride', OCCLUSION_STRIDE, 1, 28),
+    layer: opts.layer,
+    hooks: opts.hooks ?? [],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The popup's entry.
 
 export interface SaliencyOptions {
   method: SaliencyMethod;
@@ -41,101 +153,11 @@ export interface Saliency {
   map: Float32Array;
 }
 
-export async function saliency(
-  engine: InferenceEngine,
-  model: string,
-  input: Float32Array,
-  opts: SaliencyOptions,
-): Promise<Saliency> {
-  const { method, target } = opts;
-  const steps = opts.steps ?? DEFAULT_STEPS;
+export async function saliency(engine: InferenceEngine, model: string, input: Float32Array, opts: SaliencyOptions): Promise<Saliency> {
+  const { method, target, steps, seed, sigma } = opts;
   if (!(SALIENCY_METHODS as readonly string[]).includes(method)) {
-    throw new Error(`saliency: unknown method ${JSON.stringify(method)} (${SALIENCY_METHODS.join(', ')})`);
+    throw new AttributionError(`saliency: unknown method ${JSON.stringify(method)} (${SALIENCY_METHODS.join(', ')})`);
   }
-  if (!Number.isInteger(steps) || steps < 1 || steps > MAX_STEPS) {
-    throw new Error(`saliency: steps must be an integer from 1 to ${MAX_STEPS}, not ${steps}`);
-  }
-  const map = await compute(engine, model, input, { ...opts, steps });
-  return { method, target, map };
-}
-
-async function compute(engine: InferenceEngine, model: string, x: Float32Array, o: SaliencyOptions & { steps: number }) {
-  switch (o.method) {
-    case 'gradient':
-      return (await engine.inputGradients(model, x, 1, o.target)).grads;
-    case 'gradient-x-input':
-      return mul((await engine.inputGradients(model, x, 1, o.target)).grads, x);
-    case 'integrated-gradients':
-      return integratedGradients(engine, model, x, o.target, o.steps);
-    case 'smoothgrad':
-      return smoothGrad(engine, model, x, o.target, o.steps, o.sigma ?? SMOOTHGRAD_SIGMA, o.seed ?? 1);
-  }
-}
-
-/** Midpoint rule: α_k = (k + ½)/steps, IG = x ⊙ (1/steps) Σ_k ∇z_t(α_k x) (black baseline). */
-async function integratedGradients(engine: InferenceEngine, model: string, x: Float32Array, target: number, steps: number) {
-  const n = x.length;
-  const batch = new Float32Array(n * steps);
-  for (let k = 0; k < steps; k++) {
-    const alpha = (k + 0.5) / steps;
-    for (let i = 0; i < n; i++) batch[k * n + i] = alpha * x[i];
-  }
-  const { grads } = await engine.inputGradients(model, batch, steps, target);
-  return mul(meanRows(grads, n, steps), x);
-}
-
-async function smoothGrad(
-  engine: InferenceEngine,
-  model: string,
-  x: Float32Array,
-  target: number,
-  samples: number,
-  sigma: number,
-  seed: number,
-) {
-  if (!(sigma >= 0 && sigma <= 1)) throw new Error(`saliency: SmoothGrad sigma must be in [0, 1], not ${sigma}`);
-  const n = x.length;
-  const noise = gaussian(seed);
-  const batch = new Float32Array(n * samples);
-  for (let k = 0; k < samples; k++) for (let i = 0; i < n; i++) batch[k * n + i] = x[i] + sigma * noise();
-  const { grads } = await engine.inputGradients(model, batch, samples, target);
-  return meanRows(grads, n, samples);
-}
-
-function meanRows(rows: Float32Array, n: number, count: number): Float32Array {
-  const out = new Float32Array(n);
-  for (let k = 0; k < count; k++) for (let i = 0; i < n; i++) out[i] += rows[k * n + i];
-  for (let i = 0; i < n; i++) out[i] /= count;
-  return out;
-}
-
-function mul(a: Float32Array, b: Float32Array): Float32Array {
-  const out = new Float32Array(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = a[i] * b[i];
-  return out;
-}
-
-/** Standard normal samples: mulberry32 uniforms through the Box–Muller transform (both outputs used). */
-export function gaussian(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  let spare: number | undefined;
-  return () => {
-    if (spare !== undefined) {
-      const s = spare;
-      spare = undefined;
-      return s;
-    }
-    const u = 1 - uniform(); // (0, 1]: log(u) is finite
-    const r = Math.sqrt(-2 * Math.log(u));
-    const th = 2 * Math.PI * uniform();
-    spare = r * Math.sin(th);
-    return r * Math.cos(th);
-  };
+  const r = await attribute(engine, model, input, { method, target: { class: target }, steps, samples: steps, seed, sigma });
+  return { method, target, map: r.map };
 }

@@ -91,3 +91,19 @@ export async function hooksMisuse(): Promise<void> {
   // @ts-expect-error: inputs are a Float32Array
   await remote.runWithCache('mlp', [0, 1]);
 }
+
+export async function attributeUse(): Promise<void> {
+  const r = await client.attribute('cnn', { kind: 'mnist', pixels }, { method: 'grad-cam', target: { layer: 'hidden', unit: 3 }, layer: 'conv2' });
+  if (r.ok) {
+    const map: Float32Array = r.map;
+    const base: number | undefined = r.baselineScore;
+    void [map, base];
+  }
+  await remote.attribute('mlp', { kind: 'mnist', pixels }, { method: 'integrated-gradients', steps: 64, baseline: 'blur' });
+  // @ts-expect-error: no such method
+  await client.attribute('cnn', { kind: 'mnist', pixels }, { method: 'lime' });
+  // @ts-expect-error: no such baseline
+  await client.attribute('cnn', { kind: 'mnist', pixels }, { method: 'integrated-gradients', baseline: 'grey' });
+  // @ts-expect-error: a target is { class } or { layer, unit } or { layer, channel }
+  await client.attribute('cnn', { kind: 'mnist', pixels }, { method: 'gradient', target: 3 });
+}
