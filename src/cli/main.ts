@@ -5,6 +5,10 @@ import { evaluateCommand } from './evaluate.ts';
 import { classifyCommand } from './classify.ts';
 import { exploreCommand } from './explore.ts';
 import { exportCommand } from './export.ts';
+import { pcaCommand } from './pca.ts';
+import { neuronsCommand } from './neurons.ts';
+import { probeCommand } from './probe.ts';
+import { compareCommand } from './compare.ts';
 
 /** Every command, in the order the usage text lists them: a new command is one line here. */
 const COMMANDS: Record<string, Command> = {
@@ -13,6 +17,10 @@ const COMMANDS: Record<string, Command> = {
   classify: classifyCommand,
   explore: exploreCommand,
   export: exportCommand,
+  pca: pcaCommand,
+  neurons: neuronsCommand,
+  probe: probeCommand,
+  compare: compareCommand,
 };
 
 const USAGE = `seeing-digits — see what small neural networks learn from handwritten digits
