@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { compareModels, predictAll, testMetrics, type Predictions } from '../../src/interpret/metrics.ts';
 import { evaluate } from '../../src/train/evaluate.ts';
 import { FILES, type TestMetricsFile } from '../../src/interpret/explorer-data.ts';
-import { mnistTest, shippedJson, shippedNet } from './shipped-net.ts';
+import { PNG } from 'pngjs';
+import { ATLAS_COLUMNS } from '../../src/interpret/explorer-data.ts';
+import { mnistTest, shippedBin, shippedJson, shippedNet } from './shipped-net.ts';
 
 const preds: Record<string, Predictions> = {};
 
@@ -36,11 +38,23 @@ describe('testMetrics', () => {
       expect(shipped.confusion).toEqual(m.confusion);
       expect(shipped.misclassified.map((e) => e.index).sort()).toEqual(m.misclassified.map((e) => e.index).sort());
       for (const e of shipped.misclassified) expect(shipped.atlas).toContain(e.index);
+      // digits.png: atlas entry k is test digit atlas[k] (gray, 8 bits, ATLAS_COLUMNS a row).
+      const png = PNG.sync.read(Buffer.from(await shippedBin(id, FILES.digitsAtlas)));
+      expect(png.width).toBe(28 * ATLAS_COLUMNS);
+      for (const k of [0, shipped.atlas.indexOf(shipped.misclassified[0].index), shipped.atlas.length - 1]) {
+        const idx = shipped.atlas[k];
+        const x0 = (k % ATLAS_COLUMNS) * 28, y0 = Math.floor(k / ATLAS_COLUMNS) * 28;
+        for (let p = 0; p < 784; p += 13) {
+          const v = png.data[((y0 + Math.floor(p / 28)) * png.width + x0 + (p % 28)) * 4];
+          expect(v).toBe(Math.round(test.images[idx * 784 + p] * 255));
+        }
+      }
     }, 60_000);
   }
 
-  it('compareModels: every disagreement has at least one model wrong; counts match a direct count', () => {
+  it('compareModels: every disagreement has at least one model wrong; counts match a direct count; as shipped', async () => {
     const c = compareModels(preds);
+    for (const id of ['mlp', 'cnn'] as const) expect(await shippedJson(id, FILES.compare)).toEqual(c);
     const test = mnistTest();
     let disagree = 0, both = 0;
     for (let i = 0; i < 10_000; i++) {
