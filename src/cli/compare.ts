@@ -1,21 +1,23 @@
 /** seeing-digits compare: both shipped models over the MNIST test digits, side by side. */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import type { ParseArgsOptionsConfig } from 'node:util';
 import { loadMnist } from '../data/mnist-node.ts';
 import { FILES } from '../interpret/explorer-data.ts';
 import { compareModels, predictAll, type Predictions } from '../interpret/metrics.ts';
 import { MODEL_IDS } from '../model/shipped.ts';
-import type { Command } from './args.ts';
+import { command, type Parsed } from './args.ts';
 import { openNetwork } from './network-node.ts';
 
-export const compareCommand: Command = {
-  usage: '  seeing-digits compare [--json] [--write]',
-  run,
-};
+const options = { json: { type: 'boolean', default: false }, write: { type: 'boolean', default: false } } satisfies ParseArgsOptionsConfig;
 
-async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, write: { type: 'boolean', default: false } } });
+export const compareCommand = command(
+  '  seeing-digits compare [--json] [--write]',
+  options,
+  run,
+);
+
+async function run({ values }: Parsed<typeof options>): Promise<number> {
   const test = loadMnist('test');
   const preds: Record<string, Predictions> = {};
   const dirs: string[] = [];

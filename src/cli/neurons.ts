@@ -1,20 +1,22 @@
 /** seeing-digits neurons: every first-layer unit's incoming weights as an image (Dense: 28×28; Conv2D: its filters). */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import type { ParseArgsOptionsConfig } from 'node:util';
 import type { Network } from '../model/network.ts';
-import { UsageError, type Command } from './args.ts';
+import { command, UsageError, type Parsed } from './args.ts';
 import { openNetwork } from './network-node.ts';
 import { diverging, Raster } from './raster.ts';
 
 const USE = 'neurons --model mlp|cnn|PATH --layer LAYER --out grid.png';
 
-export const neuronsCommand: Command = {
-  usage: `  seeing-digits ${USE}`,
-  run,
-};
+const options = { model: { type: 'string' }, layer: { type: 'string' }, out: { type: 'string' } } satisfies ParseArgsOptionsConfig;
 
-async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, layer: { type: 'string' }, out: { type: 'string' } } });
+export const neuronsCommand = command(
+  `  seeing-digits ${USE}`,
+  options,
+  run,
+);
+
+async function run({ values }: Parsed<typeof options>): Promise<number> {
   const { id, net } = await openNetwork(values.model, 'neurons');
   if (!values.layer || !values.out) throw new UsageError(`usage: ${USE}`);
   const r = weightGrid(net, values.layer);

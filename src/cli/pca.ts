@@ -1,25 +1,30 @@
 /** seeing-digits pca: PCA of any layer over MNIST test digits, drawn as a scatter coloured by true digit. */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import type { ParseArgsOptionsConfig } from 'node:util';
 import { loadMnist } from '../data/mnist-node.ts';
 import { layerPca } from '../interpret/pca.ts';
 import { representations } from '../interpret/layers.ts';
-import { num, UsageError, type Command } from './args.ts';
+import { command, num, UsageError, type Parsed } from './args.ts';
 import { openNetwork } from './network-node.ts';
 import { CLASS_COLOURS, Raster } from './raster.ts';
 
 const USE = 'pca --model mlp|cnn|PATH --layer LAYER [--points N] (--out pca.png | --json)';
 
-export const pcaCommand: Command = {
-  usage: `  seeing-digits ${USE}`,
-  run,
-};
+const options = {
+  model: { type: 'string' },
+  layer: { type: 'string' },
+  points: { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean', default: false },
+} satisfies ParseArgsOptionsConfig;
 
-async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { model: { type: 'string' }, layer: { type: 'string' }, points: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean', default: false } },
-  });
+export const pcaCommand = command(
+  `  seeing-digits ${USE}`,
+  options,
+  run,
+);
+
+async function run({ values }: Parsed<typeof options>): Promise<number> {
   const { id, net } = await openNetwork(values.model, 'pca');
   const layers = representations(net).map((r) => r.name);
   if (!values.layer) throw new UsageError(`pca needs --layer, one of ${layers.join(', ')} (usage: ${USE})`);

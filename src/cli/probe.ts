@@ -1,20 +1,24 @@
 /** seeing-digits probe: a linear probe's test accuracy at every layer of a model. */
-import { parseArgs } from 'node:util';
+import type { ParseArgsOptionsConfig } from 'node:util';
 import { loadMnist } from '../data/mnist-node.ts';
 import { linearProbes, PROBE_DEFAULTS } from '../interpret/probe.ts';
-import { num, type Command } from './args.ts';
+import { command, num, type Parsed } from './args.ts';
 import { openNetwork } from './network-node.ts';
 
-export const probeCommand: Command = {
-  usage: '  seeing-digits probe --model mlp|cnn|PATH [--train N] [--epochs E] [--json]',
-  run,
-};
+const options = {
+  model: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  train: { type: 'string' },
+  epochs: { type: 'string' },
+} satisfies ParseArgsOptionsConfig;
 
-async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { model: { type: 'string' }, json: { type: 'boolean', default: false }, train: { type: 'string' }, epochs: { type: 'string' } },
-  });
+export const probeCommand = command(
+  '  seeing-digits probe --model mlp|cnn|PATH [--train N] [--epochs E] [--json]',
+  options,
+  run,
+);
+
+async function run({ values }: Parsed<typeof options>): Promise<number> {
   const { id, net } = await openNetwork(values.model, 'probe');
   const trainCount = num(values.train, 'train', PROBE_DEFAULTS.trainCount, { int: true, min: 100 });
   const epochs = num(values.epochs, 'epochs', PROBE_DEFAULTS.epochs, { int: true, min: 1 });
