@@ -3,23 +3,25 @@
  * (its incoming weights: a 28×28 image for the MLP's first layer, a filter for a conv channel), how it reacts to
  * the sketch, and the MNIST test digits that excite it most (models/<id>/neurons.json, format in ui/formats.ts).
  */
-import type { ModelId } from '../../worker/api.ts';
+import { MODEL_IDS, type ModelId } from '../../worker/api.ts';
 import type { LayerOutput } from '../../src/engines/types.ts';
 import type { LoadedModel } from '../../src/model/spec.ts';
 import { layerShapes } from '../../src/model/shapes.ts';
 import { loadModelFromUrl } from '../../src/model/format.ts';
 import { diverging, valueRange } from '../ui/colormap.ts';
-import { devicePixels, fmt, h, putRgba, putSmall } from '../ui/dom.ts';
-import { modelsBase } from '../ui/engine.ts';
+import { devicePixels, putRgba, putSmall } from '../ui/dom.ts';
+import { modelsBase } from '../shared/session.ts';
 import { decodeDigit, readNeurons, type NeuronsFile } from '../ui/formats.ts';
 import { grayImage } from '../ui/heatview.ts';
 import { LayerStack } from '../ui/layers.ts';
 import { fitCells, fitMultiples } from '../ui/layout.ts';
 import type { Analysis } from '../ui/live.ts';
 import { paintCells, paintMap, paintMultiples } from '../ui/raster.ts';
-import { MODEL_NAMES } from '../ui/theme.ts';
 import { maxAbs, unitLayers, wiring, type Incoming } from '../ui/weights.ts';
-import type { Workbench } from '../ui/workbench.ts';
+import type { WorkbenchContext } from '../ui/workbench/workbench.ts';
+import { fmt } from '../shared/format.ts';
+import { h } from '../shared/dom.ts';
+import { MODEL_NAMES } from '../shared/labels.ts';
 
 export class NeuronView {
   private model: ModelId = 'mlp';
@@ -37,8 +39,8 @@ export class NeuronView {
   private readonly nowHost = h('div', { class: 'nx-block', 'data-testid': 'neuron-now' });
   private readonly topHost = h('div', { class: 'nx-block', 'data-testid': 'neuron-top' });
 
-  constructor(private readonly wb: Workbench, host: HTMLElement) {
-    for (const id of ['mlp', 'cnn'] as ModelId[]) {
+  constructor(private readonly wb: WorkbenchContext, host: HTMLElement) {
+    for (const id of MODEL_IDS) {
       const b = h('button', { type: 'button', class: id, 'data-model': id, 'aria-pressed': String(id === this.model) }, MODEL_NAMES[id]);
       b.addEventListener('click', () => this.select(id, null, 0));
       this.seg.append(b);
@@ -65,7 +67,7 @@ export class NeuronView {
     this.layer = layer;
     this.unit = unit;
     for (const b of this.seg.children) b.setAttribute('aria-pressed', String((b as HTMLElement).dataset.model === model));
-    this.update(this.wb.last);
+    this.update(this.wb.latest);
   }
 
   update(a: Analysis | null): void {
@@ -143,7 +145,7 @@ export class NeuronView {
     blocks.push(h('p', {}, describe(w.incoming) + (w.bias !== undefined ? ` Bias ${fmt(w.bias, 3)}.` : '')));
     if (w.pixels) {
       const s = maxAbs(w.pixels);
-      blocks.push(h('h4', { style: 'margin-top:16px' }, 'Its pixel pattern, linearised'), this.image(paintMap(w.pixels, 28, 28, lut, -s, s), 168));
+      blocks.push(h('h4', { class: 'spaced' }, 'Its pixel pattern, linearised'), this.image(paintMap(w.pixels, 28, 28, lut, -s, s), 168));
       blocks.push(h('p', {}, 'The weights multiplied back through the layers below, ignoring their tanh: roughly which pixels push this neuron up (red) or down (blue).'));
     }
     this.wiringHost.replaceChildren(...blocks);

@@ -2,14 +2,16 @@
  * All four saliency methods for both models, side by side. The workbench's live analysis computes one method;
  * this view asks the worker for the others on the current input (one request at a time, newest input wins).
  */
-import { SALIENCY_METHODS, type ModelId, type SaliencyMethod } from '../../worker/api.ts';
-import { fmt, h } from '../ui/dom.ts';
+import { MODEL_IDS, SALIENCY_METHODS, type ModelId, type SaliencyMethod } from '../../worker/api.ts';
+import { PIXELS } from '../shared/digits.ts';
 import { drawSmall, grayImage, overInput } from '../ui/heatview.ts';
 import type { Analysis } from '../ui/live.ts';
-import { isSigned, METHOD_LABELS, paintSaliency } from '../ui/saliency.ts';
+import { isSigned, METHOD_LABELS, paintSaliency } from '../shared/saliency.ts';
 import { LatestOnly } from '../ui/scheduler.ts';
-import { MODEL_NAMES } from '../ui/theme.ts';
-import type { Workbench } from '../ui/workbench.ts';
+import type { WorkbenchContext } from '../ui/workbench/workbench.ts';
+import { fmt } from '../shared/format.ts';
+import { h } from '../shared/dom.ts';
+import { MODEL_NAMES } from '../shared/labels.ts';
 
 const ABOUT: Record<SaliencyMethod, string> = {
   gradient: 'How much the score changes per pixel change (∂score/∂pixel). Shown as magnitude; noisy.',
@@ -18,17 +20,16 @@ const ABOUT: Record<SaliencyMethod, string> = {
   smoothgrad: 'Gradients averaged over noisy copies of the input: the stable part of the gradient.',
 };
 
-const IDS: ModelId[] = ['mlp', 'cnn'];
 
 export class SaliencyView {
   private readonly cells = new Map<string, { canvas: HTMLCanvasElement; stat: HTMLElement }>();
   private readonly job = new LatestOnly(() => this.compute());
   private pending: Analysis | null = null;
 
-  constructor(private readonly wb: Workbench, host: HTMLElement) {
+  constructor(private readonly wb: WorkbenchContext, host: HTMLElement) {
     const grid = h('div', { class: 'sal-grid' });
     for (const m of SALIENCY_METHODS) {
-      const figs = IDS.map((id) => {
+      const figs = MODEL_IDS.map((id) => {
         const canvas = h('canvas', { class: 'px', width: 28, height: 28, 'data-testid': `saliency-${m}-${id}` });
         const stat = h('div', { class: 'stat' });
         this.cells.set(`${m}/${id}`, { canvas, stat });
@@ -43,7 +44,7 @@ export class SaliencyView {
     this.pending = a;
     if (!a) {
       for (const { canvas, stat } of this.cells.values()) {
-        drawSmall(canvas, grayImage(new Float32Array(784)));
+        drawSmall(canvas, grayImage(new Float32Array(PIXELS)));
         stat.textContent = '';
       }
       return;
@@ -59,7 +60,7 @@ export class SaliencyView {
     for (const method of SALIENCY_METHODS) {
       const r = await api.analyze(
         { kind: 'mnist', pixels: input },
-        { saliency: { method, target: this.wb.target ?? undefined, steps: this.wb.settings.saliency.steps } },
+        { saliency: { method, target: this.wb.target ?? undefined, steps: this.wb.settings.value.saliency.steps } },
       );
       if (!r.ok || this.pending !== a) return;
       for (const m of r.models) {

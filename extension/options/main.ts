@@ -4,7 +4,8 @@
  */
 import browser from 'webextension-polyfill';
 import { isWebOrigin, type Message } from '../messages.ts';
-import { originPattern } from '../background/access.ts';
+import { originPattern } from '../shared/origins.ts';
+import { errorText } from '../shared/errors.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -54,7 +55,7 @@ function showGrant(origin: string): void {
         const msg: Message = { type: 'sd:access-granted', origin };
         await browser.runtime.sendMessage(msg);
       },
-      (e: unknown) => (status.textContent = `Could not ask for access: ${e instanceof Error ? e.message : String(e)}`),
+      (e: unknown) => (status.textContent = `Could not ask for access: ${errorText(e)}`),
     );
   });
   $('cancel').addEventListener('click', () => window.close());

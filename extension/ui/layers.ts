@@ -5,9 +5,11 @@
  */
 import type { LayerOutput } from '../../src/engines/types.ts';
 import { diverging, valueRange, type Theme } from './colormap.ts';
-import { devicePixels, fmt, h, putRgba, type Tooltip } from './dom.ts';
+import { devicePixels, putRgba, type Tooltip } from './dom.ts';
 import { fitCells, fitMultiples, type CellLayout, type MultiplesLayout } from './layout.ts';
 import { cellAt, paintCells, paintMultiples, tileAt, type Frame } from './raster.ts';
+import { fmt } from '../shared/format.ts';
+import { h } from '../shared/dom.ts';
 
 export interface LayerStackOptions {
   /** Width available to one layer, CSS px. */
