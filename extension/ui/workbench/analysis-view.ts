@@ -5,7 +5,7 @@
  */
 import { MODEL_IDS, type ModelId } from '../../../worker/api.ts';
 import { PIXELS } from '../../shared/digits.ts';
-import { h } from '../../shared/dom.ts';
+import { h, styled } from '../../shared/dom.ts';
 import { MODEL_NAMES } from '../../shared/labels.ts';
 import { isSigned, METHOD_LABELS, paintSaliency, SALIENCY_COLOURS } from '../../shared/saliency.ts';
 import type { Settings } from '../../shared/settings.ts';
@@ -131,12 +131,12 @@ export class AnalysisView {
     drawOverlay(canvas, paintSaliency(m.saliency.map, 28, 28, isSigned(m.saliency.method), 200), this.last.inputRect);
     canvas.dataset.model = m.id;
     canvas.title = `${MODEL_NAMES[m.id]} · ${METHOD_LABELS[m.saliency.method]}`;
-    const swatch = (c: string) => h('span', { class: 'swatch', style: `background:${c}` });
+    const swatch = (c: string) => styled(h('span', { class: 'swatch' }), { background: c });
     legend.hidden = false;
     legend.replaceChildren(
-      `${MODEL_NAMES[m.id]}, ${METHOD_LABELS[m.saliency.method].toLowerCase()}: `,
+      `${MODEL_NAMES[m.id]}: `,
       ...(isSigned(m.saliency.method)
-        ? [swatch(SALIENCY_COLOURS.positive), ' for the digit ', swatch(SALIENCY_COLOURS.negative), ' against it']
+        ? [swatch(SALIENCY_COLOURS.positive), ' for the digit ', swatch(SALIENCY_COLOURS.negative), ' against']
         : [swatch(SALIENCY_COLOURS.positive), ' where the answer is most sensitive']),
     );
   }

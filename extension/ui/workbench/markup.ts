@@ -61,11 +61,15 @@ export function sketchMarkup(): Node[] {
       h('button', { class: 'btn', type: 'button', 'data-testid': 'undo', title: 'Undo the last stroke (Ctrl+Z)' }, ICONS.undo(), 'Undo'),
       h('button', { class: 'btn', type: 'button', 'data-testid': 'clear', title: 'Clear the pad' }, ICONS.clear(), 'Clear'),
       h('button', { class: 'btn', type: 'button', 'data-testid': 'load-digit', title: 'Load an MNIST test digit (also by keyboard)', hidden: true }, ICONS.dice(), 'Test digit'),
-      h('span', { class: 'spacer' }),
-      h('label', { class: 'switch', title: 'Show where the selected model looks, over your sketch' }, h('input', { type: 'checkbox', 'data-testid': 'overlay-toggle' }), 'Heatmap'),
     ),
     h('div', { class: 'pad-status', 'data-testid': 'pad-status', role: 'status', hidden: true }),
-    h('p', { class: 'heat-legend', 'data-testid': 'heat-legend', hidden: true }),
+    // The heatmap's switch and what its colours mean, together, right under the pad where the colours are.
+    h(
+      'div',
+      { class: 'heat-row' },
+      h('label', { class: 'switch', title: 'Show where the selected model looks, over your sketch' }, h('input', { type: 'checkbox', 'data-testid': 'overlay-toggle' }), 'Heatmap'),
+      h('span', { class: 'heat-legend', 'data-testid': 'heat-legend', hidden: true }),
+    ),
     h(
       'div',
       { class: 'card explain' },
