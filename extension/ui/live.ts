@@ -50,6 +50,7 @@ export class LiveAnalysis {
 
   private async run(): Promise<void> {
     const t0 = performance.now();
+    if (this.pad.digit) return this.runDigit(this.pad.digit, t0);
     if (this.pad.sketch.isEmpty) return this.h.onBlank();
     const gray = this.pad.raster(RASTER);
     const scribble = tooLittleInk(gray, RASTER, this.h.ink());
@@ -60,11 +61,24 @@ export class LiveAnalysis {
       const api = await this.h.api();
       const result = await api.analyze({ kind: 'mnist', pixels: pre.pixels }, this.h.options());
       // Cleared while this ran: the follow-up run shows the blank state; don't flash an old result first.
-      if (this.pad.sketch.isEmpty) return;
+      if (this.pad.isBlank || this.pad.digit) return;
       if (!result.ok) return this.h.onBlank(result.message);
       const rect = inputRectInSource(result.input, pre.bbox);
       const inputRect = rect && { x: rect.x / RASTER, y: rect.y / RASTER, width: rect.width / RASTER, height: rect.height / RASTER };
       this.h.onResult({ result, inputRect, roundTrip: performance.now() - t0 });
+    } catch (e) {
+      this.h.onError(e);
+    }
+  }
+
+  /** A test digit is already a model input: it fills the pad, so the input grid is the whole pad. */
+  private async runDigit(pixels: Float32Array, t0: number): Promise<void> {
+    try {
+      const api = await this.h.api();
+      const result = await api.analyze({ kind: 'mnist', pixels: pixels.slice() }, this.h.options());
+      if (this.pad.digit !== pixels) return; // replaced or cleared meanwhile
+      if (!result.ok) return this.h.onBlank(result.message);
+      this.h.onResult({ result, inputRect: { x: 0, y: 0, width: 1, height: 1 }, roundTrip: performance.now() - t0 });
     } catch (e) {
       this.h.onError(e);
     }

@@ -31,6 +31,7 @@ export class AnalysisView {
   private readonly stacks: Record<ModelId, LayerStack>;
   private tab: ModelId = 'mlp';
   private last: Analysis | null = null;
+  private note: string | null = null;
 
   constructor(
     private readonly q: <T extends HTMLElement = HTMLElement>(id: string) => T,
@@ -83,10 +84,14 @@ export class AnalysisView {
     this.renderTarget(target);
   }
 
-  render(a: Analysis, target: number | null, settings: Settings, theme: Theme): void {
+  /** `note`: what is on the pad when it is not the user's sketch (a test digit). */
+  render(a: Analysis, target: number | null, settings: Settings, theme: Theme, note: string | null = null): void {
     this.last = a;
+    this.note = note;
     this.q('hint').hidden = true;
-    this.q('pad-status').hidden = true;
+    const status = this.q('pad-status');
+    status.hidden = !note;
+    status.textContent = note ?? '';
     const { result } = a;
     for (const id of MODEL_IDS) {
       const m = result.models.find((r) => r.id === id);
@@ -108,7 +113,7 @@ export class AnalysisView {
 
   /** Re-renders the last analysis (theme change). */
   rerender(target: number | null, settings: Settings, theme: Theme): void {
-    if (this.last) this.render(this.last, target, settings, theme);
+    if (this.last) this.render(this.last, target, settings, theme, this.note);
   }
 
   /** The same doubts as the page panel: the models disagree, or one is unsure. */

@@ -27,7 +27,6 @@ export const ICONS = {
   undo: () => icon('M7 5L3 9l4 4', 'M3 9h9a5 5 0 0 1 0 10h-2'),
   clear: () => icon('M5 5l10 10M15 5L5 15'),
   open: () => icon('M11 3h6v6M17 3l-7 7M8 4H5a2 2 0 0 0-2 2v9a2 2 0 0 0 2 2h9a2 2 0 0 0 2-2v-3'),
-  dice: () => icon('M4 4h12v12H4z', 'M7.5 7.5h.01M12.5 12.5h.01M12.5 7.5h.01M7.5 12.5h.01'),
 };
 
 /** Engine chip and the last analysis' time, for the page header. */
@@ -60,7 +59,14 @@ export function sketchMarkup(): Node[] {
       { class: 'toolbar' },
       h('button', { class: 'btn', type: 'button', 'data-testid': 'undo', title: 'Undo the last stroke (Ctrl+Z)' }, ICONS.undo(), 'Undo'),
       h('button', { class: 'btn', type: 'button', 'data-testid': 'clear', title: 'Clear the pad' }, ICONS.clear(), 'Clear'),
-      h('button', { class: 'btn', type: 'button', 'data-testid': 'load-digit', title: 'Load an MNIST test digit (also by keyboard)', hidden: true }, ICONS.dice(), 'Test digit'),
+      // Works from the keyboard: the way to use the pad without a pointer, and to look at the models' mistakes.
+      h(
+        'select',
+        { class: 'btn digit-pick', 'data-testid': 'load-digit', 'aria-label': 'Load an MNIST test digit', title: 'Load an MNIST test digit onto the pad' },
+        h('option', { value: '' }, 'Test digit…'),
+        h('option', { value: 'random' }, 'Random'),
+        h('option', { value: 'misread' }, 'One a model misreads'),
+      ),
     ),
     h('div', { class: 'pad-status', 'data-testid': 'pad-status', role: 'status', hidden: true }),
     // The heatmap's switch and what its colours mean, together, right under the pad where the colours are.

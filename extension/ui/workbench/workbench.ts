@@ -9,7 +9,7 @@ import { h } from '../../shared/dom.ts';
 import { errorText } from '../../shared/errors.ts';
 import { ENGINE_LABELS } from '../../shared/labels.ts';
 import { METHOD_LABELS } from '../../shared/saliency.ts';
-import { NoModelsError } from '../../shared/session.ts';
+import { modelsBase, NoModelsError } from '../../shared/session.ts';
 import { KEYS, type Settings } from '../../shared/settings.ts';
 import { diverging, type Theme } from '../colormap.ts';
 import { Tooltip } from '../dom.ts';
@@ -17,6 +17,7 @@ import { drawLegend } from '../heatview.ts';
 import { LiveAnalysis, type Analysis } from '../live.ts';
 import { SketchPad, type PadChange } from '../pad.ts';
 import { decodeSketch, encodeSketch } from '../stroke.ts';
+import { decodeTestDigits, misread, type TestDigit } from '../test-digits.ts';
 import { watchTheme } from '../theme.ts';
 import { AnalysisView, type AnalysisViewConfig } from './analysis-view.ts';
 import { EngineSession, type EngineState } from './engine-session.ts';
@@ -24,6 +25,17 @@ import { fillSlots } from './markup.ts';
 import { SettingsStore } from './settings-store.ts';
 
 export type WorkbenchConfig = AnalysisViewConfig;
+
+async function loadTestDigits(): Promise<TestDigit[]> {
+  const res = await fetch(new URL('test-digits.bin', modelsBase()));
+  if (!res.ok) throw new Error(`models/test-digits.bin: HTTP ${res.status}`);
+  return decodeTestDigits(await res.arrayBuffer());
+}
+
+function describeDigit(d: TestDigit): string {
+  const read = d.predicted.mlp === d.label && d.predicted.cnn === d.label ? 'both models read it right' : `the MLP read ${d.predicted.mlp}, the CNN ${d.predicted.cnn}`;
+  return `MNIST test digit #${d.index}, labelled ${d.label}: ${read}. Draw to replace it.`;
+}
 
 /** What a view of the explorer may use: the latest analysis and a subscription, plus the page's shared services. */
 export interface WorkbenchContext {
@@ -54,6 +66,9 @@ export class Workbench implements WorkbenchContext {
   /** performance.now() of the last stroke end / undo / clear, for the latency readout. */
   private inputAt = 0;
   private analyses = 0;
+  private testDigits: Promise<TestDigit[]> | null = null;
+  /** What the loaded test digit is, shown under the pad while it is there. */
+  private digitNote: string | null = null;
 
   private constructor(private readonly root: HTMLElement, readonly settings: SettingsStore, config: WorkbenchConfig) {
     fillSlots(root);
@@ -119,6 +134,21 @@ export class Workbench implements WorkbenchContext {
     this.live.request();
   }
 
+  /** Puts an MNIST test digit on the pad: any, or one that a model misreads. */
+  async loadTestDigit(kind: 'random' | 'misread'): Promise<void> {
+    try {
+      this.testDigits ??= loadTestDigits();
+      const all = await this.testDigits;
+      const pool = kind === 'misread' ? all.filter(misread) : all;
+      const d = pool[Math.floor(Math.random() * pool.length)];
+      this.digitNote = describeDigit(d);
+      this.pad.showDigit(d.pixels);
+    } catch (e) {
+      this.testDigits = null;
+      this.renderBlank(`Could not load the test digits: ${errorText(e)}.`);
+    }
+  }
+
   private settingsChanged(): void {
     this.syncControls();
     this.pad.redraw();
@@ -147,21 +177,22 @@ export class Workbench implements WorkbenchContext {
   }
 
   private enableEdits(): void {
-    this.q('undo').toggleAttribute('disabled', this.pad.sketch.isEmpty);
-    this.q('clear').toggleAttribute('disabled', this.pad.sketch.isEmpty);
+    this.q('undo').toggleAttribute('disabled', this.pad.isBlank);
+    this.q('clear').toggleAttribute('disabled', this.pad.isBlank);
   }
 
   private padChanged(why: PadChange): void {
     if (why === 'clear') this.target = null;
+    if (!this.pad.digit) this.digitNote = null;
     // Latency counts from the input event itself: a stroke's end from its pointerup's timestamp.
     if (why !== 'draw') this.inputAt = why === 'end' && this.pad.endedAt ? this.pad.endedAt : performance.now();
     this.enableEdits();
-    if (this.pad.sketch.isEmpty) this.renderBlank();
+    if (this.pad.isBlank) this.renderBlank();
     else this.q('hint').hidden = true;
     // A finished stroke is analysed at once (no more input is coming this frame); strokes in progress once a frame.
     this.live.request(why !== 'draw');
     // Saved after every stroke, undo and clear: a popup can close at any moment.
-    if (why !== 'draw' && why !== 'load') void this.settings.kv.set(KEYS.sketch, encodeSketch(this.pad.sketch.strokes)).catch(() => undefined);
+    if (why !== 'draw' && why !== 'load' && why !== 'digit') void this.settings.kv.set(KEYS.sketch, encodeSketch(this.pad.sketch.strokes)).catch(() => undefined);
   }
 
   private wire(tabs: boolean): void {
@@ -184,6 +215,12 @@ export class Workbench implements WorkbenchContext {
       this.qq(`tab-${id}`)?.addEventListener('click', () => this.view.showTab(id, this.theme));
     }
     this.qq('target-reset')?.addEventListener('click', () => this.setTarget(null));
+    const pick = this.q<HTMLSelectElement>('load-digit');
+    pick.addEventListener('change', () => {
+      const kind = pick.value;
+      pick.value = '';
+      if (kind === 'random' || kind === 'misread') void this.loadTestDigit(kind);
+    });
     this.q('retry').addEventListener('click', () => {
       this.q('error').hidden = true;
       void this.engine.retry().catch(() => undefined);
@@ -232,7 +269,7 @@ export class Workbench implements WorkbenchContext {
     this.latest = a;
     this.analyses++;
     this.q('error').hidden = true;
-    this.view.render(a, this.target, this.settings.value, this.theme);
+    this.view.render(a, this.target, this.settings.value, this.theme, this.digitNote);
     const running = this.engine.current?.info.kind;
     if (running && a.result.engine !== running) this.setChip('ready', ENGINE_LABELS[a.result.engine]);
     for (const fn of this.listeners) fn(a);
