@@ -3,6 +3,7 @@
  * the explorer and the page panel). The explorer's Settings tab and the options page both show it; with an
  * engine session (explorer) it also says which engine runs and switches at once.
  */
+import './settings-form.css';
 import type { EngineChoice } from '../../worker/api.ts';
 import { h } from '../shared/dom.ts';
 import { errorText } from '../shared/errors.ts';
