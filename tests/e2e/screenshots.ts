@@ -20,7 +20,7 @@ export const EXPLORER_SIZES = [
   [1400, 1000],
 ] as const;
 
-/** Forces the theme through the settings the pages read (storage), then reloads. */
+/** Forces the theme through the settings the pages read (storage); pages opened after this show it. */
 export async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
   await page.evaluate(async (theme) => {
     const g = globalThis as unknown as { chrome?: any; browser?: any };
@@ -28,7 +28,6 @@ export async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<voi
     const { settings } = await storage.get('settings');
     await storage.set({ settings: { ...(settings ?? {}), theme } });
   }, theme);
-  await page.reload();
 }
 
 export async function ready(page: Page): Promise<void> {
@@ -52,9 +51,12 @@ export async function takeScreenshots(session: Session): Promise<string[]> {
     files.push(path);
   };
   for (const theme of ['light', 'dark'] as const) {
+    // (A fresh page rather than a reload: Firefox's puppeteer does not see moz-extension: reloads finish.)
+    const first = await session.extensionPage('popup/index.html');
+    await setTheme(first, theme);
+    await first.close();
     const popup = await session.extensionPage('popup/index.html');
     await popup.setViewport({ width: 800, height: 600 });
-    await setTheme(popup, theme);
     await ready(popup);
     await drawSeven(popup);
     for (const [w, hgt] of POPUP_SIZES) {
