@@ -47,10 +47,10 @@ const GLOW = SALIENCY_RGB.glow;
  * RGBA overlay: alpha grows with |v| / scale. Signed maps (gradient × input, IG) are zero off the ink, so gamma 0.7
  * keeps weak evidence visible; plain gradients are dense and noisy everywhere, so gamma 1.6 lets only the strong
  * regions show. Signed: warm = for the target class, cool = against. Unsigned: orange → yellow as strength rises.
+ * `scale` (default the map's robust maximum) is the value drawn at full strength: a legend passes the map's.
  */
-export function paintSaliency(map: ArrayLike<number>, w: number, h: number, signed: boolean, maxAlpha = 220): Rgba {
+export function paintSaliency(map: ArrayLike<number>, w: number, h: number, signed: boolean, maxAlpha = 220, scale = robustMax(map)): Rgba {
   const data = new Uint8ClampedArray(w * h * 4);
-  const scale = robustMax(map);
   const gamma = signed ? 0.7 : 1.6;
   for (let i = 0; i < w * h; i++) {
     const v = map[i] / scale;

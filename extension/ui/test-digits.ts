@@ -8,6 +8,7 @@
  * side × side pixels u8 (0–255, ink bright on dark, row-major, exactly as in MNIST).
  */
 import { PIXELS, SIDE } from '../shared/digits.ts';
+import { modelsBase } from '../shared/session.ts';
 
 export interface TestDigit {
   index: number;
@@ -65,3 +66,20 @@ export function decodeTestDigits(buf: ArrayBuffer | Uint8Array): TestDigit[] {
 
 /** Digits one model or both get wrong. */
 export const misread = (d: TestDigit): boolean => d.predicted.mlp !== d.label || d.predicted.cnn !== d.label;
+
+/** The shipped set, from models/test-digits.bin. */
+export async function loadTestDigits(): Promise<TestDigit[]> {
+  const res = await fetch(new URL('test-digits.bin', modelsBase()));
+  if (!res.ok) throw new Error(`models/test-digits.bin: HTTP ${res.status}`);
+  return decodeTestDigits(await res.arrayBuffer());
+}
+
+/** Loaded once per page. */
+let shared: Promise<TestDigit[]> | null = null;
+export function testDigits(): Promise<TestDigit[]> {
+  shared ??= loadTestDigits().catch((e: unknown) => {
+    shared = null;
+    throw e;
+  });
+  return shared;
+}

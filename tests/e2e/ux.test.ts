@@ -246,6 +246,61 @@ for (const [name, launch] of [
       await ex.close();
     });
 
+    it('explorer: saliency maps have a numbered scale and save as PNG and JSON; neurons ranked by pre-activation, down too', async () => {
+      const ex = await session.extensionPage('explorer/index.html');
+      await ex.setViewport({ width: 1400, height: 1000 });
+      await ready(ex);
+      await drawSeven(ex);
+      await ex.click('[data-testid="view-saliency"]');
+      await poll(async () => (await ex.$$('[data-testid="saliency-scale"]')).length === 8, 'a scale under each of the 8 maps');
+      const ticks = await ex.$eval('[data-testid="saliency-gradient-x-input-cnn"]', (c) => Array.from(c.closest('figure')!.querySelectorAll('.sal-scale__ticks span'), (s) => s.textContent));
+      expect(ticks.length).toBe(5); // signed: −s, −s/2, 0, s/2, s
+      expect(ticks[2]).toBe('0');
+      expect(ticks[0]).toBe(`−${ticks[4]}`);
+      // Saving: catch the download link's blob and read it back.
+      await ex.evaluate(() => {
+        const w = window as unknown as { saved: Promise<{ name: string; type: string; text: string; w?: number }>[] };
+        w.saved = [];
+        HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+          const a = this;
+          w.saved.push(
+            fetch(a.href).then(async (r) => {
+              const blob = await r.blob();
+              const info = { name: a.download, type: blob.type, text: blob.type === 'application/json' ? await blob.text() : '' };
+              return blob.type === 'image/png' ? { ...info, w: (await createImageBitmap(blob)).width } : info;
+            }),
+          );
+        };
+      });
+      await ex.click('[data-testid="save-json-gradient-x-input-cnn"]');
+      await ex.click('[data-testid="save-png-gradient-x-input-cnn"]');
+      const saved = await poll(
+        () => ex.evaluate(async () => { const w = window as unknown as { saved: Promise<unknown>[] }; return w.saved.length === 2 ? Promise.all(w.saved) : null; }),
+        'both files',
+      ) as { name: string; type: string; text: string; w?: number }[];
+      const json = saved.find((f) => f.type === 'application/json')!;
+      expect(json.name).toBe('saliency-cnn-gradient-x-input-target7.json');
+      const map = JSON.parse(json.text);
+      expect(map).toMatchObject({ model: 'cnn', method: 'gradient-x-input', target: 7 });
+      expect(map.map.length).toBe(784);
+      expect(map.input.length).toBe(784);
+      expect(map.map.some((v: number) => v > 0) && map.map.some((v: number) => v < 0)).toBe(true);
+      expect(saved.find((f) => f.type === 'image/png')!.w).toBe(280);
+
+      await ex.click('[data-testid="view-neurons"]');
+      await poll(() => ex.$('[data-testid="neuron-top-negative"] canvas'), 'the neuron’s rankings', 60_000);
+      const values = (id: string) => ex.$$eval(`[data-testid="${id}"] figcaption`, (f) => f.map((e) => Number(e.textContent!.split('·')[1].trim().replace('−', '-'))));
+      const [up, down] = [await values('neuron-top-positive'), await values('neuron-top-negative')];
+      expect(up.length).toBe(6);
+      expect(down.length).toBe(6);
+      expect(up).toEqual([...up].sort((a, b) => b - a)); // strongest first
+      expect(down).toEqual([...down].sort((a, b) => a - b));
+      expect(Math.min(...up)).toBeGreaterThan(Math.max(...down));
+      expect(new Set(up).size).toBe(6); // no ties at 1.00
+      expect(await text(ex, 'neuron-top')).toMatch(/pre-activation/);
+      await ex.close();
+    }, 120_000);
+
     it('options page: readable text, the settings a user looks for, a dark button with AA contrast', async () => {
       const opt = await session.extensionPage('options/index.html');
       await opt.setViewport({ width: 900, height: 800 });

@@ -9,7 +9,7 @@ import { h } from '../../shared/dom.ts';
 import { errorText } from '../../shared/errors.ts';
 import { ENGINE_LABELS } from '../../shared/labels.ts';
 import { METHOD_LABELS } from '../../shared/saliency.ts';
-import { modelsBase, NoModelsError } from '../../shared/session.ts';
+import { NoModelsError } from '../../shared/session.ts';
 import { KEYS, type Settings } from '../../shared/settings.ts';
 import { diverging, type Theme } from '../colormap.ts';
 import { Tooltip } from '../dom.ts';
@@ -17,7 +17,7 @@ import { drawLegend } from '../heatview.ts';
 import { LiveAnalysis, type Analysis } from '../live.ts';
 import { SketchPad, type PadChange } from '../pad.ts';
 import { decodeSketch, encodeSketch } from '../stroke.ts';
-import { decodeTestDigits, misread, type TestDigit } from '../test-digits.ts';
+import { misread, testDigits, type TestDigit } from '../test-digits.ts';
 import { watchTheme } from '../theme.ts';
 import { AnalysisView, type AnalysisViewConfig } from './analysis-view.ts';
 import { EngineSession, type EngineState } from './engine-session.ts';
@@ -25,12 +25,6 @@ import { fillSlots } from './markup.ts';
 import { SettingsStore } from './settings-store.ts';
 
 export type WorkbenchConfig = AnalysisViewConfig;
-
-async function loadTestDigits(): Promise<TestDigit[]> {
-  const res = await fetch(new URL('test-digits.bin', modelsBase()));
-  if (!res.ok) throw new Error(`models/test-digits.bin: HTTP ${res.status}`);
-  return decodeTestDigits(await res.arrayBuffer());
-}
 
 function describeDigit(d: TestDigit): string {
   const read = d.predicted.mlp === d.label && d.predicted.cnn === d.label ? 'both models read it right' : `the MLP read ${d.predicted.mlp}, the CNN ${d.predicted.cnn}`;
@@ -66,7 +60,6 @@ export class Workbench implements WorkbenchContext {
   /** performance.now() of the last stroke end / undo / clear, for the latency readout. */
   private inputAt = 0;
   private analyses = 0;
-  private testDigits: Promise<TestDigit[]> | null = null;
   /** What the loaded test digit is, shown under the pad while it is there. */
   private digitNote: string | null = null;
 
@@ -137,14 +130,12 @@ export class Workbench implements WorkbenchContext {
   /** Puts an MNIST test digit on the pad: any, or one that a model misreads. */
   async loadTestDigit(kind: 'random' | 'misread'): Promise<void> {
     try {
-      this.testDigits ??= loadTestDigits();
-      const all = await this.testDigits;
+      const all = await testDigits();
       const pool = kind === 'misread' ? all.filter(misread) : all;
       const d = pool[Math.floor(Math.random() * pool.length)];
       this.digitNote = describeDigit(d);
       this.pad.showDigit(d.pixels);
     } catch (e) {
-      this.testDigits = null;
       this.renderBlank(`Could not load the test digits: ${errorText(e)}.`);
     }
   }
