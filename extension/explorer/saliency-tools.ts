@@ -33,7 +33,7 @@ export function scaleLegend(map: ArrayLike<number>, signed: boolean): HTMLElemen
   const values = Float32Array.from({ length: STOPS }, (_, i) => lo + ((s - lo) * i) / (STOPS - 1));
   const bar = h('canvas', { class: 'sal-scale__bar', width: STOPS, height: 1, 'aria-hidden': 'true' });
   putSmall(bar, overInput(new Float32Array(STOPS), paintSaliency(values, STOPS, 1, signed, 220, s)));
-  const ticks = (signed ? [-s, -s / 2, 0, s / 2, s] : [0, s / 2, s]).map((v) => h('span', {}, fmt(v, s < 0.1 ? 3 : 2)));
+  const ticks = (signed ? [-s, 0, s] : [0, s / 2, s]).map((v) => h('span', {}, fmt(v, s < 0.1 ? 3 : 2)));
   return h('div', { class: 'sal-scale', 'data-testid': 'saliency-scale', role: 'img', 'aria-label': `colour scale from ${fmt(lo)} to ${fmt(s)}` }, bar, h('div', { class: 'sal-scale__ticks' }, ...ticks));
 }
 

@@ -254,9 +254,10 @@ for (const [name, launch] of [
       await ex.click('[data-testid="view-saliency"]');
       await poll(async () => (await ex.$$('[data-testid="saliency-scale"]')).length === 8, 'a scale under each of the 8 maps');
       const ticks = await ex.$eval('[data-testid="saliency-gradient-x-input-cnn"]', (c) => Array.from(c.closest('figure')!.querySelectorAll('.sal-scale__ticks span'), (s) => s.textContent));
-      expect(ticks.length).toBe(5); // signed: −s, −s/2, 0, s/2, s
-      expect(ticks[2]).toBe('0');
-      expect(ticks[0]).toBe(`−${ticks[4]}`);
+      expect(ticks.length).toBe(3); // signed: −s, 0, s
+      expect(ticks[1]).toBe('0');
+      expect(ticks[0]).toBe(`−${ticks[2]}`);
+      expect(Number(ticks[2])).toBeGreaterThan(0);
       // Saving: catch the download link's blob and read it back.
       await ex.evaluate(() => {
         const w = window as unknown as { saved: Promise<{ name: string; type: string; text: string; w?: number }>[] };
