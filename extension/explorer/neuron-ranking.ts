@@ -7,12 +7,17 @@
 import type { ModelId, SeeingDigitsApi } from '../../worker/api.ts';
 import { PIXELS } from '../shared/digits.ts';
 import { decodeDigit, type NeuronsFile } from '../ui/formats.ts';
-import type { TestDigit } from '../ui/test-digits.ts';
+import { testDigits, type TestDigit } from '../ui/test-digits.ts';
+import { modelsBase } from '../shared/session.ts';
+import { readNeurons } from '../ui/formats.ts';
+import { MODEL_IDS } from '../../worker/api.ts';
 
 export interface PoolDigit {
   index: number;
   label: number;
   pixels: Float32Array;
+  /** How the models read it, when the file says (test-digits.bin). */
+  predicted?: { mlp: number; cnn: number };
 }
 
 export interface Ranked {
@@ -30,7 +35,7 @@ export interface Responses {
 /** The shipped test digits, each once (by MNIST test index). */
 export function digitPool(neurons: NeuronsFile | null, tests: readonly TestDigit[]): PoolDigit[] {
   const byIndex = new Map<number, PoolDigit>();
-  for (const t of tests) byIndex.set(t.index, { index: t.index, label: t.label, pixels: t.pixels });
+  for (const t of tests) byIndex.set(t.index, { index: t.index, label: t.label, pixels: t.pixels, predicted: t.predicted });
   for (const layer of neurons?.layers ?? []) {
     for (const list of layer.top) {
       for (const t of list) {
@@ -73,4 +78,23 @@ export function rank(r: Responses, layer: string, unit: number, n = 6): { top: R
   const all = r.pool.map((digit, d) => ({ digit, pre: l.values[d * l.units + unit] }));
   all.sort((a, b) => b.pre - a.pre);
   return { top: all.slice(0, n), bottom: all.slice(-n).reverse() };
+}
+
+let shipped: Promise<Map<number, PoolDigit>> | null = null;
+
+/** Every MNIST test digit this build ships (both models' neurons.json and test-digits.bin), by test index. */
+export function shippedDigits(): Promise<Map<number, PoolDigit>> {
+  shipped ??= (async () => {
+    const neurons = await Promise.all(
+      MODEL_IDS.map((id) =>
+        fetch(new URL(`${id}/neurons.json`, modelsBase()))
+          .then((r) => (r.ok ? r.json() : null))
+          .then((raw) => (raw ? readNeurons(raw, `models/${id}/neurons.json`) : null))
+          .catch(() => null),
+      ),
+    );
+    const tests = await testDigits().catch(() => []);
+    return new Map(neurons.flatMap((n) => digitPool(n, tests)).map((d) => [d.index, d]));
+  })();
+  return shipped;
 }

@@ -14,6 +14,7 @@ import type { WorkbenchContext } from '../ui/workbench/workbench.ts';
 import { h } from '../shared/dom.ts';
 import { MODEL_NAMES } from '../shared/labels.ts';
 import { errorText } from '../shared/errors.ts';
+import { shippedDigits, type PoolDigit } from './neuron-ranking.ts';
 import { CLASSES } from '../shared/digits.ts';
 
 const MARGIN = { left: 44, right: 12, top: 12, bottom: 34 };
@@ -61,6 +62,7 @@ export class PcaView {
       });
     }
     this.top.addEventListener('mousemove', (e) => this.hover(e));
+    this.top.addEventListener('click', (e) => void this.pick(e));
     this.top.addEventListener('mouseleave', () => this.wb.tooltip.hide());
     new ResizeObserver(() => this.drawBase()).observe(this.plot);
     wb.subscribe((a) => {
@@ -261,5 +263,25 @@ export class PcaView {
     const idx = q.index !== undefined ? `test digit #${q.index}: ` : '';
     const pred = q.pred !== undefined && q.pred !== q.label ? ` (read as ${q.pred})` : '';
     this.wb.tooltip.show(`${idx}a ${q.label}${pred}`, e.clientX, e.clientY);
+  }
+
+  /**
+   * A click puts the nearest test digit the extension ships on the pad (it ships the images of about a quarter of
+   * the map's points: test-digits.bin and the neuron files), so the user can see why a point lies where it does.
+   */
+  private async pick(e: MouseEvent): Promise<void> {
+    const pca = this.data;
+    const f = this.frame;
+    if (!pca || !f) return;
+    const digits = await shippedDigits();
+    let best: PoolDigit | null = null;
+    let bestD = Infinity;
+    for (const q of pca.points) {
+      const d = q.index === undefined || this.hiddenClasses.has(q.label) ? undefined : digits.get(q.index);
+      if (!d) continue;
+      const dist = (f.sx(q.x) - e.offsetX) ** 2 + (f.sy(q.y) - e.offsetY) ** 2;
+      if (dist < bestD) [best, bestD] = [d, dist];
+    }
+    if (best) this.wb.showDigit(best);
   }
 }

@@ -246,7 +246,7 @@ for (const [name, launch] of [
       await ex.close();
     });
 
-    it('explorer: saliency maps have a numbered scale and save as PNG and JSON; neurons ranked by pre-activation, down too', async () => {
+    it('explorer: saliency maps have a numbered scale and save as PNG and JSON; a PCA click loads a digit; neurons ranked by pre-activation, down too', async () => {
       const ex = await session.extensionPage('explorer/index.html');
       await ex.setViewport({ width: 1400, height: 1000 });
       await ready(ex);
@@ -287,6 +287,16 @@ for (const [name, launch] of [
       expect(map.input.length).toBe(784);
       expect(map.map.some((v: number) => v > 0) && map.map.some((v: number) => v < 0)).toBe(true);
       expect(saved.find((f) => f.type === 'image/png')!.w).toBe(280);
+
+      // A click on the PCA map puts the nearest shipped test digit on the pad.
+      await ex.click('[data-testid="view-pca"]');
+      await poll(() => ex.$('[data-testid="pca-points"]'), 'the PCA map');
+      let n = await analyses(ex);
+      await ex.click('[data-testid="pca-marker"]');
+      n = await settled(ex, n);
+      expect(await text(ex, 'pad-status')).toMatch(/^MNIST test digit #\d+, labelled \d/);
+      expect(await text(ex, 'prediction-cnn')).toMatch(/^\d$/);
+      await drawSeven(ex);
 
       await ex.click('[data-testid="view-neurons"]');
       await poll(() => ex.$('[data-testid="neuron-top-negative"] canvas'), 'the neuron’s rankings', 60_000);

@@ -17,7 +17,7 @@ import { drawLegend } from '../heatview.ts';
 import { LiveAnalysis, type Analysis } from '../live.ts';
 import { SketchPad, type PadChange } from '../pad.ts';
 import { decodeSketch, encodeSketch } from '../stroke.ts';
-import { misread, testDigits, type TestDigit } from '../test-digits.ts';
+import { misread, testDigits } from '../test-digits.ts';
 import { watchTheme } from '../theme.ts';
 import { AnalysisView, type AnalysisViewConfig } from './analysis-view.ts';
 import { EngineSession, type EngineState } from './engine-session.ts';
@@ -26,9 +26,10 @@ import { SettingsStore } from './settings-store.ts';
 
 export type WorkbenchConfig = AnalysisViewConfig;
 
-function describeDigit(d: TestDigit): string {
-  const read = d.predicted.mlp === d.label && d.predicted.cnn === d.label ? 'both models read it right' : `the MLP read ${d.predicted.mlp}, the CNN ${d.predicted.cnn}`;
-  return `MNIST test digit #${d.index}, labelled ${d.label}: ${read}. Draw to replace it.`;
+function describeDigit(d: ShownDigit): string {
+  const p = d.predicted;
+  const read = !p ? '' : p.mlp === d.label && p.cnn === d.label ? ': both models read it right' : `: the MLP read ${p.mlp}, the CNN ${p.cnn}`;
+  return `MNIST test digit #${d.index}, labelled ${d.label}${read}. Draw to replace it.`;
 }
 
 /** What a view of the explorer may use: the latest analysis and a subscription, plus the page's shared services. */
@@ -45,6 +46,16 @@ export interface WorkbenchContext {
   readonly tooltip: Tooltip;
   /** The worker API, for a view's own analyses. */
   api(): Promise<SeeingDigitsApi>;
+  /** Puts an MNIST test digit on the pad (e.g. one clicked on the PCA map). */
+  showDigit(d: ShownDigit): void;
+}
+
+/** A test digit to show on the pad; `predicted` when the file says how the models read it. */
+export interface ShownDigit {
+  index: number;
+  label: number;
+  pixels: Float32Array;
+  predicted?: { mlp: number; cnn: number };
 }
 
 export class Workbench implements WorkbenchContext {
@@ -132,12 +143,15 @@ export class Workbench implements WorkbenchContext {
     try {
       const all = await testDigits();
       const pool = kind === 'misread' ? all.filter(misread) : all;
-      const d = pool[Math.floor(Math.random() * pool.length)];
-      this.digitNote = describeDigit(d);
-      this.pad.showDigit(d.pixels);
+      this.showDigit(pool[Math.floor(Math.random() * pool.length)]);
     } catch (e) {
       this.renderBlank(`Could not load the test digits: ${errorText(e)}.`);
     }
+  }
+
+  showDigit(d: ShownDigit): void {
+    this.digitNote = describeDigit(d);
+    this.pad.showDigit(d.pixels);
   }
 
   private settingsChanged(): void {
