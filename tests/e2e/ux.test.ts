@@ -5,7 +5,11 @@
  */
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, firefox, poll, type Session } from './browsers.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer from 'puppeteer-core';
+import { CHROMIUM, CHROMIUM_FLAGS, chromium, DIST, firefox, poll, type Session } from './browsers.ts';
 import { analyses, canvasStats, DIGITS, draw, settled, text, type Pt } from './pad.ts';
 import { drawSeven, EXPLORER_TABS, ready, takeScreenshots } from './screenshots.ts';
 
@@ -207,6 +211,31 @@ for (const [name, launch] of [
       expect(b.y + b.height).toBeLessThanOrEqual(510);
       expect(b.x + b.width).toBeLessThanOrEqual(658);
       await page.setViewport({ width: 780, height: 600 });
+    });
+
+    it.runIf(name === 'chromium')('the real toolbar popup still asks for its full size, and its predictions can be reached', async () => {
+      // Extensions.triggerAction opens the action's popup as a browser would; headless Chromium caps it at 658×510.
+      const profile = mkdtempSync(join(tmpdir(), 'sd-e2e-popup-'));
+      const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, pipe: true, enableExtensions: true, userDataDir: profile, args: CHROMIUM_FLAGS });
+      try {
+        const id = await browser.installExtension(join(DIST, 'chrome'));
+        const tab = await browser.newPage();
+        const cdp = await browser.target().createCDPSession();
+        await cdp.send('Extensions.triggerAction', { id, targetId: (tab as unknown as { _tabId: string })._tabId });
+        const target = await browser.waitForTarget((t) => t.url().startsWith(`chrome-extension://${id}/popup/`), { timeout: 10_000 });
+        const popup = (await target.asPage())!;
+        await ready(popup);
+        const size = await popup.evaluate(() => ({ w: innerWidth, h: innerHeight }));
+        expect(size.w).toBeGreaterThanOrEqual(640); // not collapsed to the stacked layout's narrow width
+        expect(size.h).toBeGreaterThanOrEqual(500);
+        await popup.$eval('[data-testid="bars-cnn"]', (e) => e.scrollIntoView({ block: 'end' }));
+        const b = await box(popup, '[data-testid="bars-cnn"]');
+        expect(b.y + b.height).toBeLessThanOrEqual(size.h);
+        expect(b.x + b.width).toBeLessThanOrEqual(size.w);
+      } finally {
+        await browser.close();
+        rmSync(profile, { recursive: true, force: true });
+      }
     });
 
     it('the explorer at 1024×700: one-line header, no tab spills out of its card or scrolls sideways', async () => {
