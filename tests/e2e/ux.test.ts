@@ -167,7 +167,9 @@ for (const [name, launch] of [
       const [, label] = note.match(/labelled (\d)/)!;
       expect(await text(page, 'prediction-cnn')).toMatch(/^\d$/);
       // The digits the models misread: the popup shows what the file says they read, and doubts when they differ.
-      for (let tries = 0; tries < 8; tries++) {
+      // (22 of the 133 misread digits are misread alike by both models: 8 draws all of those has odds of 1 in 2 million.)
+      let warned = false;
+      for (let tries = 0; tries < 8 && !warned; tries++) {
         await page.select('[data-testid="load-digit"]', 'misread');
         n = await settled(page, n);
         const m = (await text(page, 'pad-status')).match(/labelled (\d): the MLP read (\d), the CNN (\d)/);
@@ -177,9 +179,10 @@ for (const [name, launch] of [
         if (m![2] !== m![3]) {
           expect(await hidden(page, 'warning')).toBe(false);
           expect(await text(page, 'warning')).toMatch(/The models disagree: the MLP reads an? \d, the CNN reads an? \d/);
-          break;
+          warned = true;
         }
       }
+      expect(warned).toBe(true);
       expect(label).toMatch(/^\d$/);
       // Drawing replaces the digit with the user's sketch.
       await page.click('[data-testid="clear"]');
