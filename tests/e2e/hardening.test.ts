@@ -1,10 +1,12 @@
 // Hostile images, right-clicked in real browsers (the test build): a PNG header declaring 20000×20000 is refused
 // from its header, a 200 MiB stream without Content-Length stops at the 32 MiB cap and is downloaded once (no
 // second fetch for a failure that is not CORS/network), and a server that never answers ends in a message.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, firefox, type Session } from './browsers.ts';
+import { chromium, DIST, firefox, type Session } from './browsers.ts';
 import { settledPanel } from './panel.ts';
 import { pngWithRows } from '../helpers/png.ts';
 
@@ -25,6 +27,15 @@ function stream(res: ServerResponse, log: { bytes: number }, total: number): voi
   pump();
 }
 
+/** A page whose CSS tries to hide the panel's host and lay it at 0,0 (under the cursor, for clickjacking). */
+const STYLED = `<!doctype html><title>restyle</title>
+<style>
+  seeing-digits-panel, html > :not(head, body) { opacity: 0 !important; left: 0 !important; top: 0 !important;
+    position: fixed !important; transform: scale(0) !important; visibility: hidden !important; clip-path: inset(50%) !important;
+    width: 1px !important; height: 1px !important; display: none !important; }
+</style>
+<p style="margin: 200px 0 0 300px"><img id="digit" src="/digit.png" width="112" height="112"></p>`;
+
 function hostile(): Server {
   return createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -38,6 +49,8 @@ function hostile(): Server {
       return stream(res, log, 200 << 20);
     }
     if (path === '/hang.png') return; // never answers
+    if (path === '/digit.png') return void res.writeHead(200, { 'content-type': 'image/png' }).end(readFileSync(join(DIST, 'demo/digits/mnist-7.png')));
+    if (path === '/styled') return void res.writeHead(200, { 'content-type': 'text/html' }).end(STYLED);
     res.writeHead(404).end();
   });
 }
@@ -79,6 +92,31 @@ for (const [name, launch] of [['chromium', chromium], ['firefox', firefox]] as c
       const log = served.get('/endless.png')!;
       expect(log.requests).toBe(1);
       expect(log.bytes).toBeLessThan(48 << 20);
+    });
+
+    it('page CSS and script on the host element neither hide nor move the panel', async () => {
+      const page = await session.open(`${origin}/styled`);
+      const src = `${origin}/digit.png`;
+      const outcome = await session.click(page, src);
+      expect(outcome.ok).toBe(true);
+      const restyle = () =>
+        page.evaluate(() => {
+          const host = document.querySelector('seeing-digits-panel') as HTMLElement;
+          host.style.cssText = 'opacity: 0 !important; left: 0 !important; top: 0 !important; position: fixed !important';
+          const s = getComputedStyle(host);
+          const r = host.getBoundingClientRect();
+          const img = document.getElementById('digit')!.getBoundingClientRect();
+          return { opacity: s.opacity, visibility: s.visibility, transform: s.transform, left: r.left, right: img.right, width: r.width };
+        });
+      const seen = await restyle();
+      expect(seen.opacity).toBe('1');
+      expect(seen.visibility).toBe('visible');
+      expect(seen.transform).toBe('none');
+      expect(seen.width).toBeGreaterThan(200);
+      expect(seen.left).toBeGreaterThan(seen.right); // still beside the image, not at 0,0
+      const { view } = await settledPanel(page);
+      expect(view.mlp).toBe('7');
+      await page.close();
     });
 
     it('a server that never answers ends in a message, without a second try', async () => {
