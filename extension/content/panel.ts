@@ -20,7 +20,9 @@ function adoptStyles(root: ShadowRoot): void {
     sheet.replaceSync(css);
     root.adoptedStyleSheets = [sheet];
   } catch {
-    root.append(el('style', {}, css));
+    const style = document.createElement('style');
+    style.textContent = css; // not el(): its string children become generated content
+    root.append(style);
   }
 }
 

@@ -34,7 +34,7 @@ const STYLED = `<!doctype html><title>restyle</title>
     position: fixed !important; transform: scale(0) !important; visibility: hidden !important; clip-path: inset(50%) !important;
     width: 1px !important; height: 1px !important; display: none !important; }
 </style>
-<p style="margin: 200px 0 0 300px"><img id="digit" src="/digit.png" width="112" height="112"></p>`;
+<p style="margin: 200px 0 0 300px">A handwritten digit: <img id="digit" src="/digit.png" width="112" height="112"></p>`;
 
 function hostile(): Server {
   return createServer((req, res) => {
@@ -106,16 +106,33 @@ for (const [name, launch] of [['chromium', chromium], ['firefox', firefox]] as c
           const s = getComputedStyle(host);
           const r = host.getBoundingClientRect();
           const img = document.getElementById('digit')!.getBoundingClientRect();
-          return { opacity: s.opacity, visibility: s.visibility, transform: s.transform, left: r.left, right: img.right, width: r.width };
+          const apart = r.right <= img.left || r.left >= img.right || r.bottom <= img.top || r.top >= img.bottom;
+          return { opacity: s.opacity, visibility: s.visibility, transform: s.transform, width: r.width, atOrigin: r.left === 0 && r.top === 0, apart };
         });
       const seen = await restyle();
       expect(seen.opacity).toBe('1');
       expect(seen.visibility).toBe('visible');
       expect(seen.transform).toBe('none');
       expect(seen.width).toBeGreaterThan(200);
-      expect(seen.left).toBeGreaterThan(seen.right); // still beside the image, not at 0,0
+      expect(seen.atOrigin).toBe(false); // not laid at 0,0 (under the cursor)
+      expect(seen.apart).toBe(true); // still beside the image, not over it
       const { view } = await settledPanel(page);
       expect(view.mlp).toBe('7');
+      await page.close();
+    });
+
+    it('the page cannot find the panel\'s text (window.find)', async () => {
+      const page = await session.open(`${origin}/styled`);
+      const outcome = await session.click(page, `${origin}/digit.png`);
+      expect(outcome.ok).toBe(true);
+      const { view } = await settledPanel(page);
+      expect(view.mlp).toBe('7');
+      const found = await page.evaluate(() =>
+        ['Both models', 'read a 7', 'Seeing Digits', 'Model input', 'sure', 'Engine'].filter((t) => (window as any).find(t, false, false, true)),
+      );
+      expect(found).toEqual([]);
+      // The search itself works, on the page's own text.
+      expect(await page.evaluate(() => (window as any).find('A handwritten digit', false, false, true))).toBe(true);
       await page.close();
     });
 
