@@ -50,6 +50,7 @@ function hostile(): Server {
     }
     if (path === '/hang.png') return; // never answers
     if (path === '/digit.png') return void res.writeHead(200, { 'content-type': 'image/png' }).end(readFileSync(join(DIST, 'demo/digits/mnist-7.png')));
+    if (path === '/large-2.png') return void res.writeHead(200, { 'content-type': 'image/png' }).end(readFileSync(join(DIST, 'demo/digits/large-2.png')));
     if (path === '/styled') return void res.writeHead(200, { 'content-type': 'text/html' }).end(STYLED);
     res.writeHead(404).end();
   });
@@ -82,6 +83,15 @@ for (const [name, launch] of [['chromium', chromium], ['firefox', firefox]] as c
       await page.close();
       return view.error ?? '';
     }
+
+    it('a valid 1680×1680 image that is not on the page is downloaded, downscaled while decoding, and read', async () => {
+      const page = await session.open(`${origin}/`);
+      const outcome = await session.click(page, `${origin}/large-2.png`);
+      const { view } = await settledPanel(page);
+      expect(outcome.ok, JSON.stringify(outcome).slice(0, 200)).toBe(true);
+      expect([view.mlp, view.cnn]).toEqual(['2', '2']);
+      await page.close();
+    });
 
     it('a PNG declaring 20000×20000 is refused from its header', async () => {
       expect(await errorFor('bomb.png')).toMatch(/20000×20000; the limit is 16384 pixels a side/);
