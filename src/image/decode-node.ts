@@ -8,8 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
 import type { RgbaImage } from '../preprocess/types.ts';
-import { MAX_PIXELS } from '../preprocess/mnist.ts';
-import { formatName, sizeProblem, sniffImage } from './sniff.ts';
+import { formatName, IMAGE_LIMITS, sizeProblem, sniffImage } from './sniff.ts';
 import { pngDataProblem, pngDataProblemStreaming } from './png-data.ts';
 
 export class ImageDecodeError extends Error {
@@ -58,13 +57,13 @@ function decodeJpeg(b: Uint8Array, name: string): RgbaImage {
       formatAsRGBA: true,
       // Strict: a damaged file is reported, not silently decoded into a half-grey picture.
       tolerantDecoding: false,
-      maxResolutionInMP: MAX_PIXELS / 1e6,
+      maxResolutionInMP: IMAGE_LIMITS.maxPixels / 1e6,
       maxMemoryUsageInMB: 1024,
     });
   } catch (e) {
     const msg = String((e as Error)?.message ?? e);
     if (/maxResolutionInMP/.test(msg)) {
-      throw new ImageDecodeError(`${name}: the JPEG is larger than ${MAX_PIXELS / 1e6} megapixels`);
+      throw new ImageDecodeError(`${name}: the JPEG is larger than ${IMAGE_LIMITS.maxPixels / 1e6} megapixels`);
     }
     throw new ImageDecodeError(`${name}: corrupt or truncated JPEG (${msg})`);
   }
@@ -97,7 +96,7 @@ export async function decodeImageFile(path: string, opts: DecodeOptions = {}): P
   const buf = await readFile(path);
   const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   if (bytes.length && checkHeader(bytes, path) === 'png') {
-    // Counted as a stream: a 40-megapixel PNG then costs pngjs's own buffers only, not another copy of its data.
+    // Counted as a stream: a 24-megapixel PNG then costs pngjs's own buffers only, not another copy of its data.
     const problem = await pngDataProblemStreaming(bytes);
     if (problem) throw new ImageDecodeError(`${path}: corrupt or truncated PNG (${problem})`);
     return decodeImageBytes(bytes, path, true);
