@@ -290,6 +290,8 @@ async function runModel(
   opts: ReturnType<typeof checkAnalyzeOptions>,
 ): Promise<ModelResult> {
   const p = await engine.predict(id, x, { activations: opts.activations ?? false });
+  // A model file within every limit can still overflow float32 in deep layers: say so rather than show NaN.
+  if (!p.probs.every(Number.isFinite)) throw new Error(`model ${id} computes non-finite probabilities (its weights overflow float32)`);
   const digit = argmax(p.probs);
   const result: ModelResult = { id, digit, probs: p.probs, logits: p.logits, ...(p.layers ? { layers: p.layers } : {}) };
   if (opts.saliency) {

@@ -32,6 +32,12 @@ export async function takePending(origin: string): Promise<PendingClick | null> 
     : null;
 }
 
+/** Whether a click in tab `tabId` waits for access to `origin`: the only case the access page may be opened for. */
+export async function isPending(origin: string, tabId: number): Promise<boolean> {
+  const c = (await browser.storage.session.get(key(origin)))[key(origin)] as Partial<PendingClick> | undefined;
+  return c?.tabId === tabId;
+}
+
 /** Opens the page where the user grants access (permissions.request needs a user gesture in an extension page). */
 export async function openAccessPage(origin: string, from?: browser.Tabs.Tab): Promise<void> {
   const url = `${browser.runtime.getURL(PATHS.options)}?grant=${encodeURIComponent(origin)}`;

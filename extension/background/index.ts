@@ -4,7 +4,7 @@
  */
 import browser from 'webextension-polyfill';
 import { parseMessage } from '../messages.ts';
-import { openAccessPage, takePending } from './access.ts';
+import { isPending, openAccessPage, takePending } from './access.ts';
 import { classifyAndShow, handleImageClick, type Analyze, type ClickInfo } from './classify.ts';
 
 const MENU_ID = 'seeing-digits-classify';
@@ -37,7 +37,11 @@ export function startBackground(analyze: Analyze): void {
   browser.runtime.onMessage.addListener((raw: unknown, sender: browser.Runtime.MessageSender) => {
     if (sender.id !== browser.runtime.id) return undefined;
     const msg = parseMessage(raw, ['sd:request-access', 'sd:access-granted'] as const);
-    if (msg?.type === 'sd:request-access' && sender.tab) return openAccessPage(msg.origin, sender.tab);
+    if (msg?.type === 'sd:request-access' && sender.tab?.id !== undefined) {
+      const tab = sender.tab;
+      // Only for a click of this tab that is waiting for this origin: nothing else can open the access page.
+      return isPending(msg.origin, tab.id!).then((ok) => (ok ? openAccessPage(msg.origin, tab) : undefined));
+    }
     const fromExtension = sender.url?.startsWith(browser.runtime.getURL(''));
     if (msg?.type === 'sd:access-granted' && fromExtension) return retry(msg.origin, sender.tab);
     return undefined;

@@ -4,7 +4,7 @@
  */
 import css from './panel.css?inline';
 import type { PanelError, PanelResult } from '../messages.ts';
-import { h, styled } from '../shared/dom.ts';
+import { h, styled } from './dom.ts';
 import { placeBeside } from './place.ts';
 import { errorView, resultView } from './views.ts';
 
@@ -20,13 +20,31 @@ function adoptStyles(root: ShadowRoot): void {
     sheet.replaceSync(css);
     root.adoptedStyleSheets = [sheet];
   } catch {
-    root.append(h('style', {}, css));
+    const style = document.createElement('style');
+    style.textContent = css; // not h(): its string children become generated content
+    root.append(style);
   }
+}
+
+/**
+ * The host element's own styles, pinned from inside the closed shadow root: for !important rules the inner context
+ * wins over the page (CSS Cascade 4, "context"), so page CSS or script on the host (opacity: 0, moved to 0,0 under
+ * the cursor, scaled away) can neither hide nor move the panel. Position included, hence one sheet per placement.
+ */
+function pinnedHost(place: Record<string, string>): string {
+  const decls = {
+    ...place,
+    opacity: '1', visibility: 'visible', transform: 'none', filter: 'none', 'clip-path': 'none', mask: 'none',
+    'pointer-events': 'auto', width: 'auto', height: 'auto', margin: '0', padding: '0', border: '0', 'min-width': '0', 'min-height': '0',
+    'max-width': 'none', 'max-height': 'none', overflow: 'visible', translate: 'none', rotate: 'none', scale: 'none', zoom: '1',
+  };
+  return `:host { all: initial !important; ${Object.entries(decls).map(([k, v]) => `${k}: ${v} !important;`).join(' ')} }`;
 }
 
 export class Panel {
   readonly host: HTMLElement;
   private readonly root: ShadowRoot;
+  private pin: CSSStyleSheet | null = null;
   private readonly card: HTMLElement;
   private readonly body: HTMLElement;
   private anchor: Element | null = null;
@@ -44,6 +62,12 @@ export class Panel {
     );
     this.card.append(this.body);
     adoptStyles(this.root);
+    try {
+      this.pin = new CSSStyleSheet();
+      this.root.adoptedStyleSheets = [...this.root.adoptedStyleSheets, this.pin];
+    } catch {
+      this.pin = null; // no constructed sheets: inline styles only
+    }
     this.root.append(this.card);
   }
 
@@ -61,7 +85,10 @@ export class Panel {
   }
 
   place(): void {
-    if (this.open) styled(this.host, placeBeside(this.anchor, this.card.getBoundingClientRect()));
+    if (!this.open) return;
+    const where = placeBeside(this.anchor, this.card.getBoundingClientRect());
+    styled(this.host, where);
+    this.pin?.replaceSync(pinnedHost(where));
   }
 
   remove(): void {

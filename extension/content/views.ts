@@ -3,7 +3,7 @@ import type { SaliencyMethod } from '../../worker/api.ts';
 import type { PanelError, PanelModel, PanelResult } from '../messages.ts';
 import { isSigned, METHOD_LABELS } from '../shared/saliency.ts';
 import type { EngineKind } from '../../src/engines/types.ts';
-import { h, styled } from '../shared/dom.ts';
+import { h, styled } from './dom.ts';
 import { inputPixels, saliencyPixels, SIDE } from './maps.ts';
 import { assess, confidence, LOW_CONFIDENCE } from '../shared/verdict.ts';
 import { ENGINE_LABELS, MODEL_NAMES } from '../shared/labels.ts';

@@ -10,8 +10,8 @@ import jpeg from 'jpeg-js';
 import type { RgbaImage } from '../preprocess/types.ts';
 import { MAX_PIXELS } from '../preprocess/mnist.ts';
 import { errorText } from '../util/guards.ts';
-import { formatName, sizeProblem, sniffImage } from './sniff.ts';
-import { pngDataProblem } from './png-data.ts';
+import { formatName, IMAGE_LIMITS, sizeProblem, sniffImage } from './sniff.ts';
+import { pngDataProblem, pngDataProblemStreaming } from './png-data.ts';
 
 export class ImageDecodeError extends Error {
   override name = 'ImageDecodeError';
@@ -39,8 +39,8 @@ function checkHeader(b: Uint8Array, name: string): 'png' | 'jpeg' {
   return h.format;
 }
 
-function decodePng(b: Uint8Array, name: string): RgbaImage {
-  const problem = pngDataProblem(b);
+function decodePng(b: Uint8Array, name: string, dataChecked: boolean): RgbaImage {
+  const problem = dataChecked ? null : pngDataProblem(b);
   if (problem) throw new ImageDecodeError(`${name}: corrupt or truncated PNG (${problem})`);
   let png: PNG;
   try {
@@ -59,13 +59,13 @@ function decodeJpeg(b: Uint8Array, name: string): RgbaImage {
       formatAsRGBA: true,
       // Strict: a damaged file is reported, not silently decoded into a half-grey picture.
       tolerantDecoding: false,
-      maxResolutionInMP: MAX_PIXELS / 1e6,
+      maxResolutionInMP: IMAGE_LIMITS.maxPixels / 1e6,
       maxMemoryUsageInMB: 1024,
     });
   } catch (e) {
     const msg = String((e as Error)?.message ?? e);
     if (/maxResolutionInMP/.test(msg)) {
-      throw new ImageDecodeError(`${name}: the JPEG is larger than ${MAX_PIXELS / 1e6} megapixels`);
+      throw new ImageDecodeError(`${name}: the JPEG is larger than ${IMAGE_LIMITS.maxPixels / 1e6} megapixels`);
     }
     throw new ImageDecodeError(`${name}: corrupt or truncated JPEG (${msg})`);
   }
@@ -73,10 +73,10 @@ function decodeJpeg(b: Uint8Array, name: string): RgbaImage {
   return { width: img.width, height: img.height, data: img.data };
 }
 
-/** Decodes PNG or JPEG bytes; `name` is used in messages. */
-export function decodeImageBytes(bytes: Uint8Array, name = 'image'): RgbaImage {
+/** Decodes PNG or JPEG bytes; `name` is used in messages. `pngDataChecked`: pngDataProblemStreaming passed. */
+export function decodeImageBytes(bytes: Uint8Array, name = 'image', pngDataChecked = false): RgbaImage {
   if (bytes.length === 0) throw new ImageDecodeError(`${name}: the file is empty`);
-  return checkHeader(bytes, name) === 'png' ? decodePng(bytes, name) : decodeJpeg(bytes, name);
+  return checkHeader(bytes, name) === 'png' ? decodePng(bytes, name, pngDataChecked) : decodeJpeg(bytes, name);
 }
 
 export async function decodeImageFile(path: string, opts: DecodeOptions = {}): Promise<RgbaImage> {
@@ -95,6 +95,13 @@ export async function decodeImageFile(path: string, opts: DecodeOptions = {}): P
     const mb = (n: number): string => (n / 1024 / 1024).toFixed(1);
     throw new ImageDecodeError(`${path}: the file is ${mb(size)} MB; the limit is ${mb(maxBytes)} MB`);
   }
-  const bytes = await readFile(path);
-  return decodeImageBytes(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
+  const buf = await readFile(path);
+  const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (bytes.length && checkHeader(bytes, path) === 'png') {
+    // Counted as a stream: a 24-megapixel PNG then costs pngjs's own buffers only, not another copy of its data.
+    const problem = await pngDataProblemStreaming(bytes);
+    if (problem) throw new ImageDecodeError(`${path}: corrupt or truncated PNG (${problem})`);
+    return decodeImageBytes(bytes, path, true);
+  }
+  return decodeImageBytes(bytes, path);
 }

@@ -22,8 +22,11 @@ export interface Sniffed {
 export const IMAGE_LIMITS = {
   /** Any one side: a 1×39 000 000 PNG is 81 bytes and took pngjs 100 s and 5 GB. */
   maxSide: 16_384,
-  /** Width × height (as src/preprocess's MAX_PIXELS: a 160 MB RGBA buffer). */
-  maxPixels: 40_000_000,
+  /**
+   * Width × height of an image file: a 6000×4000 photo. Below src/preprocess's MAX_PIXELS (40 M, for pixels handed
+   * over directly) because decoding costs several times the RGBA buffer: a 40-megapixel JPEG took jpeg-js 1.2 GB.
+   */
+  maxPixels: 24_000_000,
 };
 
 // NOTE: plain indexing only, no subarray/slice: in a Firefox content script the bytes may live in the page's

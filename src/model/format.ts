@@ -42,6 +42,9 @@ export class ModelFormatError extends Error {
   override name = 'ModelFormatError';
 }
 
+/** Larger weights are refused: trained models stay far below, and beyond it a few layers overflow float32 to ±Inf. */
+export const MAX_ABS_WEIGHT = 1e6;
+
 const fail = (msg: string): never => {
   throw new ModelFormatError(`model file: ${msg}`);
 };
@@ -83,8 +86,11 @@ export function parseModel(modelJson: unknown, shards: ArrayBuffer[]): LoadedMod
   for (const w of manifest) {
     const values = new Float32Array(data.slice(offset, offset + w.size * 4));
     offset += w.size * 4;
-    const bad = values.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) fail(`weight ${w.name} holds ${values[bad]} at index ${bad}`);
+    const bad = values.findIndex((v) => !(Math.abs(v) <= MAX_ABS_WEIGHT));
+    if (bad >= 0) {
+      const why = Number.isFinite(values[bad]) ? `; weights beyond ±${MAX_ABS_WEIGHT} overflow float32 in a few layers` : '';
+      fail(`weight ${w.name} holds ${values[bad]} at index ${bad}${why}`);
+    }
     const { layer, kind, size } = wanted.get(w.name)!;
     // The engine trusts these lengths (kernels never validate): a short array would make it read past the weights.
     if (values.length !== size) fail(`weight ${w.name} holds ${values.length} values but layer ${layer} needs ${size}`);

@@ -53,7 +53,13 @@ export async function findPanel(page: Page, timeout = 10_000): Promise<ElementHa
 
 export function readPanel(panel: ElementHandle<Element>): Promise<PanelView> {
   return panel.evaluate((el) => {
-    const text = (id: string) => el.querySelector(`[data-testid="${id}"]`)?.textContent ?? null;
+    // The text a user sees: text nodes and the generated content of [data-text] (the panel's text, see dom.ts).
+    const shown = (n: Node): string =>
+      n.nodeType === 3 ? n.textContent ?? '' : ((n as Element).getAttribute?.('data-text') ?? '') + [...n.childNodes].map(shown).join('');
+    const text = (id: string) => {
+      const node = el.querySelector(`[data-testid="${id}"]`);
+      return node ? shown(node) : null;
+    };
     return {
       state: el.getAttribute('data-state'),
       mlp: text('prediction-mlp'),

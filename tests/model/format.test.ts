@@ -61,6 +61,7 @@ describe('TensorFlow.js Layers format', () => {
       ['truncated weights', (j, s) => [j, [s[0].slice(0, s[0].byteLength - 8)]], /truncated/],
       ['extra bytes', (j, s) => [j, [s[0], new ArrayBuffer(8)]], /describes only/],
       ['NaN weight', (j, s) => { const b = s[0].slice(0); new Float32Array(b)[5] = NaN; return [j, [b]]; }, /hidden1\/kernel holds NaN at index 5/],
+      ['huge weight', (j, s) => { const b = s[0].slice(0); new Float32Array(b)[7] = 3e38; return [j, [b]]; }, /hidden1\/kernel holds 3\.\d+e\+38 at index 7; weights beyond ±1000000 overflow/],
       ['absurd units', (j, s) => { j.modelTopology.config.layers[1].config.units = 1e9; return [j, s]; }, /units: 1000000000 is not a size/],
       ['absurd input', (j, s) => { j.modelTopology.config.layers[0].config.batch_input_shape = [null, 1e6, 1e6, 1]; return [j, s]; }, /input shape/],
       ['int32 weights', (j, s) => { j.weightsManifest[0].weights[0].dtype = 'int32'; return [j, s]; }, /only float32/],

@@ -5,7 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { deflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { decodeImageBytes } from '../../src/image/decode-node.ts';
-import { pngDataLength, pngDataProblem } from '../../src/image/png-data.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+import { decodeImageFile } from '../../src/image/decode-node.ts';
+import { pngDataLength, pngDataProblem, pngDataProblemStreaming } from '../../src/image/png-data.ts';
 import { chunk, ihdr, png, pngWithRows } from '../helpers/png.ts';
 
 describe('PNG limits from the header', () => {
@@ -60,6 +65,25 @@ describe('PNG image data must match the header', () => {
     expect(pngDataProblem(good.subarray(0, good.length - 20))).toMatch(/runs past the end/);
     expect(pngDataProblem(good.subarray(0, good.length - 12))).toMatch(/ends before its IEND/);
     expect(pngDataProblem(pngWithRows({ width: 4, height: 4, colour: 2, depth: 4 }, 4, 6))).toMatch(/colour type 2 with bit depth 4/);
+  });
+
+  it('files (the CLI) are checked by counting the data as it streams: the same verdicts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'png-data-'));
+    afterAll(() => rmSync(dir, { recursive: true }));
+    const cases: [string, Uint8Array][] = [
+      ['short', pngWithRows({ width: 2000, height: 2000 }, 100, 2000, 255)],
+      ['bomb', png([ihdr({ width: 10, height: 10 }), chunk('IDAT', deflateSync(new Uint8Array(50 << 20))), chunk('IEND', new Uint8Array(0))])],
+      ['good', pngWithRows({ width: 64, height: 64 }, 64, 64, 7)],
+      ['garbage', png([ihdr({ width: 4, height: 4 }), chunk('IDAT', new Uint8Array([1, 2, 3, 4, 5])), chunk('IEND', new Uint8Array(0))])],
+    ];
+    for (const [name, bytes] of cases) {
+      expect(await pngDataProblemStreaming(bytes), name).toBe(pngDataProblem(bytes));
+      const path = join(dir, `${name}.png`);
+      writeFileSync(path, bytes);
+      const problem = pngDataProblem(bytes);
+      if (problem) await expect(decodeImageFile(path)).rejects.toThrow(`${path}: corrupt or truncated PNG (${problem})`);
+      else expect((await decodeImageFile(path)).width).toBe(64);
+    }
   });
 
   it('scanline sizes: bit depths, colour types and Adam7 passes', () => {

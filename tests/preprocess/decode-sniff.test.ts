@@ -115,7 +115,7 @@ describe('sniffImage on real files', () => {
     const h = sniffImage(bytes);
     expect(h).toEqual({ format: 'png', width: 20_000, height: 20_000 });
     expect(sizeProblem(h.width!, h.height!)).toBe(`the image is 20000×20000; the limit is ${IMAGE_LIMITS.maxSide} pixels a side`);
-    expect(sizeProblem(8000, 8000)).toBe('the image is 8000×8000 (64.0 megapixels); the limit is 40');
+    expect(sizeProblem(8000, 8000)).toBe('the image is 8000×8000 (64.0 megapixels); the limit is 24');
     expect(sizeProblem(4000, 3000)).toBeNull();
   });
 });
