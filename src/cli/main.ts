@@ -31,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
         return await classifyCommand(rest);
       case 'explore':
         return await exploreCommand(rest);
+      case 'numbers': return await (await import('./numbers.ts')).numbersCommand(rest); // reading rows of digits
       case undefined:
       case 'help':
       case '--help':
