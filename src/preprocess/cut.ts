@@ -8,21 +8,25 @@
  * neighbour's column (the "drop-fall" family of touching-digit segmenters; see Fujisawa, Nakano and Kurino,
  * "Segmentation methods for character recognition", Proc. IEEE 80(7), 1992).
  *
- * Whether a cut is right is not decided here: row.ts asks the models how confidently they read both halves.
+ * Which seams are right is not decided here: row.ts asks the models how confidently they read the pieces between.
  */
 import type { Piece } from './segment.ts';
 
-/** A cut: the two halves, each cropped to its own ink. */
-export type Cut = [Piece, Piece];
+/** A seam: its column in each row of the piece. */
+export type Seam = Int32Array;
+
+/** Spacing of the regular candidate columns, × the row's height. */
+const REGULAR = 0.12;
 
 /** Diagonal steps cost a little, so a seam through blank paper runs straight. */
 const STEP = 0.01;
 
 /**
- * Up to `max` cuts of the piece, cheapest seam first. `rowHeight` scales the margins: neither half may be narrower
- * than a tenth of the row (a printed 1 is about that), seams are at least a tenth apart and wander at most 15 %.
+ * Candidate seams through the piece, left to right. `rowHeight` scales the margins: no seam within a tenth of the
+ * row of either edge (a printed 1 is about that wide) or of another seam; a seam wanders at most 15 % of the row
+ * from its column. At most `max` seams, the cheapest profile minima first.
  */
-export function cutCandidates(p: Piece, rowHeight: number, max = 3): Cut[] {
+export function seams(p: Piece, rowHeight: number, max: number): Seam[] {
   const { w, h, ink } = p;
   const margin = Math.max(1, Math.round(0.1 * rowHeight));
   if (w < 2 * margin + 1) return [];
@@ -33,6 +37,10 @@ export function cutCandidates(p: Piece, rowHeight: number, max = 3): Cut[] {
     if (profile[x] <= profile[x - 1] && profile[x] <= profile[x + 1]) minima.push(x);
   }
   minima.sort((a, b) => profile[a] - profile[b]);
+  // Overlapping digits need not leave a dip in the profile: regularly spaced columns are candidates too, after
+  // the minima.
+  const step = Math.max(2, Math.round(REGULAR * rowHeight));
+  for (let x = margin; x < w - margin; x += step) minima.push(x);
   const chosen: number[] = [];
   const apart = Math.max(2, Math.round(0.1 * rowHeight));
   for (const x of minima) {
@@ -40,17 +48,32 @@ export function cutCandidates(p: Piece, rowHeight: number, max = 3): Cut[] {
     if (chosen.every((c) => Math.abs(c - x) >= apart)) chosen.push(x);
   }
   const band = Math.max(1, Math.round(0.15 * rowHeight));
-  const cuts: { cost: number; cut: Cut }[] = [];
-  for (const c of chosen) {
-    const { path, cost } = seam(p, Math.max(1, c - band), Math.min(w - 1, c + band));
-    const halves = split(p, path);
-    if (halves) cuts.push({ cost, cut: halves });
+  const out: Seam[] = [];
+  for (const c of chosen.sort((a, b) => a - b)) {
+    const s = seam(p, Math.max(1, c - band), Math.min(w - 1, c + band + 1));
+    // Two columns can lead to the same seam; and seams must not cross, so each lies right of the one before.
+    const prev = out[out.length - 1];
+    if (!prev || s.every((x, y) => x > prev[y])) out.push(s);
   }
-  return cuts.sort((a, b) => a.cost - b.cost).map((c) => c.cut);
+  return out;
+}
+
+/**
+ * The ink strictly between two seams (the seams' own pixels are dropped), cropped to its box; `left` undefined is
+ * the piece's left edge, `right` undefined its right edge. Null if there is no ink.
+ */
+export function between(p: Piece, left: Seam | undefined, right: Seam | undefined): Piece | null {
+  const { w, h, ink } = p;
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const a = left ? left[y] + 1 : 0, b = right ? right[y] : w;
+    for (let x = a; x < b; x++) out[y * w + x] = ink[y * w + x];
+  }
+  return tighten(p, out);
 }
 
 /** The cheapest top-to-bottom path within columns [lo, hi): path[y] is its column in row y. */
-function seam(p: Piece, lo: number, hi: number): { path: Int32Array; cost: number } {
+function seam(p: Piece, lo: number, hi: number): Seam {
   const { w, h, ink } = p;
   const bw = hi - lo;
   const cost = new Float32Array(bw * h);
@@ -79,22 +102,7 @@ function seam(p: Piece, lo: number, hi: number): { path: Int32Array; cost: numbe
     path[y] = lo + i;
     i += from[y * bw + i];
   }
-  return { path, cost: cost[(h - 1) * bw + end] };
-}
-
-/** The ink left and right of the path (the path's own pixels are the seam: dropped), or null if a side is empty. */
-function split(p: Piece, path: Int32Array): Cut | null {
-  const { w, h, ink } = p;
-  const left = new Float32Array(w * h), right = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const v = ink[y * w + x];
-      if (x < path[y]) left[y * w + x] = v;
-      else if (x > path[y]) right[y * w + x] = v;
-    }
-  }
-  const l = tighten(p, left), r = tighten(p, right);
-  return l && r ? [l, r] : null;
+  return path;
 }
 
 /** The piece's ink cropped to its bounding box; null if there is none. */
@@ -116,3 +124,4 @@ export function tighten(p: Piece, ink: Float32Array): Piece | null {
   for (let y = 0; y < th; y++) out.set(ink.subarray((y + y0) * w + x0, (y + y0) * w + x1), y * tw);
   return { x0: p.x0 + x0, y0: p.y0 + y0, w: tw, h: th, ink: out };
 }
+

@@ -2,8 +2,8 @@
  * Reading a row of digits ("1973"): the ink laid out into digits (segment.ts), wide groups cut where digits touch
  * (cut.ts), every digit then through the same MNIST-style normalisation as a single digit (mnist.ts).
  *
- * A cut is kept only if the models read both halves confidently — more confidently than the whole — so a wide 0 or
- * a sprawling 2 stays one digit. The models come in as a `score` callback (the confidence of a 28×28 input), keeping
+ * A cut is kept only if the models read the pieces confidently — more confidently than the whole — so a wide 0 or
+ * a sprawling 2 stays one digit (see CutRule). The models come in as a `score` callback (the confidence of a 28×28 input), keeping
  * this module free of engines. Without one, nothing is cut: touching digits are read as one.
  *
  * One digit is read bit for bit as preprocess() reads it.
@@ -11,7 +11,7 @@
 import { locateInk, locateInkGray, resampleInk, type Failure, type PreprocessOptions } from './mnist.ts';
 import { centreInto, SIDE } from './resample.ts';
 import { layoutRow, MAX_DIGITS, pieceBox, type Piece, type RowLayout } from './segment.ts';
-import { cutCandidates } from './cut.ts';
+import { between, seams } from './cut.ts';
 import { workspace } from './workspace.ts';
 import type { Preprocessed, RgbaImage } from './types.ts';
 
@@ -21,22 +21,44 @@ export type Score = (pixels: Float32Array) => number | Promise<number>;
 export interface ReadRowOptions {
   polarity?: PreprocessOptions['polarity'];
   score?: Score;
+  /** For experiments; CUT_RULE by default. */
+  rule?: CutRule;
 }
 
 export type Digit = Extract<Preprocessed, { ok: true }>;
 
 export type RowRead = { ok: true; digits: Digit[] } | Failure;
 
-/** Groups narrower than this (× the row's height) are never cut: a single digit is rarely wider than tall. */
-export const CUT_MIN_WIDTH = 0.8;
-/** Each half of a cut must be read at least this confidently… */
-export const HALF_CONFIDENCE = 0.6;
-/** …and (the worse half) by this much more than the whole, unless the group is too wide for one digit. */
-export const CUT_GAIN = 0.1;
-/** Wider than this (× the row's height), a group is two digits or more: cut at the best seam anyway. */
-export const WIDE = 1.6;
-/** A half must be this tall (× the row's height) to be a digit. */
-const HALF_HEIGHT = 0.4;
+/**
+ * When a group of ink is read as several digits (tuned on generated numbers of seed 1, see `seeing-digits numbers`).
+ * A reading costs −Σ log(confidence) over its digits plus `penalty` for each digit beyond the first, so cutting
+ * one confident digit into two confident halves never pays, while a touching pair read as one doubtful digit does.
+ */
+export interface CutRule {
+  /** Groups narrower than this × the row's height are one digit (a row of one group: `minWidthAlone`). */
+  minWidth: number;
+  minWidthAlone: number;
+  /** A piece wider than this × the row's height is not one digit (the whole group excepted). */
+  maxDigitWidth: number;
+  /** …nor one shorter than this. */
+  minDigitHeight: number;
+  penalty: number;
+  /**
+   * In a row of several groups, where the row's height is known: a digit wider than `wideFrom` × the row's height
+   * costs `widthCost` per row height beyond (a touching pair read confidently as one wide digit, e.g. "66" as 0).
+   */
+  wideFrom: number;
+  widthCost: number;
+  /** The same for a row of one group, relative to its own height: only a very wide group is doubtful. */
+  wideFromAlone: number;
+  widthCostAlone: number;
+  /** Candidate seams per row height of width. */
+  seamDensity: number;
+}
+
+export const CUT_RULE: CutRule = {
+  minWidth: 0.8, minWidthAlone: 1.0, maxDigitWidth: 1.3, minDigitHeight: 0.4, penalty: 0.3, wideFrom: 0.95, widthCost: 4, wideFromAlone: 1.3, widthCostAlone: 1, seamDensity: 3,
+};
 
 export async function readRow(img: RgbaImage, opts: ReadRowOptions = {}): Promise<RowRead> {
   const found = locateInk(img, { polarity: opts.polarity });
@@ -50,14 +72,21 @@ export async function readRowGray(gray: Float32Array, w: number, h: number, opts
   return read(layoutRow(found), opts);
 }
 
+/** The row's height: its median group's (one tall or short digit does not set it), or its only group's. */
+function rowHeight(layout: RowLayout): number {
+  const hs = layout.pieces.map((p) => p.h).sort((a, b) => a - b);
+  return hs[hs.length >> 1];
+}
+
 async function read(layout: RowLayout | Failure, opts: ReadRowOptions): Promise<RowRead> {
   if (!layout.ok) return layout;
+  const found = opts.score
+    ? await bestReading(layout, opts.score, opts.rule ?? CUT_RULE)
+    : layout.pieces.map((p) => normalise(layout, p));
   const digits: Digit[] = [];
-  for (const piece of layout.pieces) {
-    for (const d of await readPiece(layout, piece, opts.score, 0)) {
-      if (!d) return { ok: false, reason: 'blank', message: 'the image is blank: the ink vanished when scaled' };
-      digits.push({ ...d, polarity: opts.polarity ?? d.polarity });
-    }
+  for (const d of found) {
+    if (!d) return { ok: false, reason: 'blank', message: 'the image is blank: the ink vanished when scaled' };
+    digits.push({ ...d, polarity: opts.polarity ?? d.polarity });
   }
   if (digits.length > MAX_DIGITS) {
     return { ok: false, reason: 'several-digits', message: `the image seems to hold ${digits.length} digits in a row; Seeing Digits reads up to ${MAX_DIGITS}, so crop a shorter part` };
@@ -65,27 +94,62 @@ async function read(layout: RowLayout | Failure, opts: ReadRowOptions): Promise<
   return { ok: true, digits };
 }
 
-/** A piece as one digit, or cut into several when the models agree it is several. */
-async function readPiece(layout: RowLayout, piece: Piece, score: Score | undefined, depth: number): Promise<(Digit | null)[]> {
-  const whole = normalise(layout, piece);
-  const H = layout.height;
-  if (!score || !whole || piece.w < CUT_MIN_WIDTH * H || depth >= MAX_DIGITS) return [whole];
-  const sWhole = await score(whole.pixels);
-  let best: { s: number; halves: [Piece, Piece] } | undefined;
-  for (const halves of cutCandidates(piece, H)) {
-    if (halves.some((p) => p.h < HALF_HEIGHT * H)) continue;
-    const [l, r] = halves.map((p) => normalise(layout, p));
-    if (!l || !r) continue;
-    const s = Math.min(await score(l.pixels), await score(r.pixels));
-    if (!best || s > best.s) best = { s, halves };
-  }
-  if (!best || !(best.s >= HALF_CONFIDENCE && (best.s >= sWhole + CUT_GAIN || piece.w > WIDE * H))) return [whole];
-  const [l, r] = best.halves;
-  return [...(await readPiece(layout, l, score, depth + 1)), ...(await readPiece(layout, r, score, depth + 1))];
+/**
+ * Each group as one digit, or cut into several: seams through it (cut.ts), and over them the reading of least cost
+ * by dynamic programming, left to right (the best reading up to each seam). Digits never span two groups: the
+ * layout already joined the strokes of one digit, and a classifier asked whether "71" is one digit says 7.
+ */
+async function bestReading(layout: RowLayout, score: Score, rule: CutRule): Promise<(Digit | null)[]> {
+  const H = rowHeight(layout);
+  const out: (Digit | null)[] = [];
+  for (const piece of layout.pieces) out.push(...(await readPiece(layout, piece, score, H, rule)));
+  return out;
 }
 
+async function readPiece(layout: RowLayout, piece: Piece, score: Score, H: number, rule: CutRule): Promise<(Digit | null)[]> {
+  const whole = normalise(layout, piece);
+  const alone = layout.pieces.length === 1;
+  if (!whole || piece.w < (alone ? rule.minWidthAlone : rule.minWidth) * H) return [whole];
+  const bounds = [undefined, ...seams(piece, H, Math.min(40, Math.ceil((rule.seamDensity * piece.w) / H) + 1)), undefined];
+  const n = bounds.length - 1;
+  if (n === 1) return [whole];
+  /** The digit between bounds i and j, and its cost; null if that is no digit. */
+  const segment = async (i: number, j: number): Promise<{ digit: Digit; cost: number } | null> => {
+    let d: Digit | null = null;
+    if (i === 0 && j === n) d = whole;
+    else {
+      const p = between(piece, bounds[i], bounds[j]);
+      if (p && p.h >= rule.minDigitHeight * H && p.w <= rule.maxDigitWidth * H) d = normalise(layout, p);
+    }
+    if (!d) return null;
+    const wr = d.bbox.width / layout.sig.k / H;
+    const wide = alone ? rule.widthCostAlone * Math.max(0, wr - rule.wideFromAlone) : rule.widthCost * Math.max(0, wr - rule.wideFrom);
+    return { digit: d, cost: -Math.log(Math.max(1e-6, await score(d.pixels))) + wide };
+  };
+  const best: { cost: number; from: number; digit?: Digit }[] = [{ cost: 0, from: -1 }];
+  for (let j = 1; j <= n; j++) {
+    best[j] = { cost: Infinity, from: -1 };
+    // A digit spans at most MAX_SPAN seams; the whole group is always a candidate, so the end is always reached.
+    const from = Array.from({ length: Math.min(j, MAX_SPAN) }, (_, k) => j - 1 - k);
+    if (j === n && !from.includes(0)) from.push(0);
+    for (const i of from) {
+      if (best[i].cost === Infinity) continue;
+      const sg = await segment(i, j);
+      if (!sg) continue;
+      const c = best[i].cost + sg.cost + (i > 0 ? rule.penalty : 0);
+      if (c < best[j].cost) best[j] = { cost: c, from: i, digit: sg.digit };
+    }
+  }
+  const out: Digit[] = [];
+  for (let j = n; j > 0; j = best[j].from) out.unshift(best[j].digit!);
+  return out;
+}
+
+/** A digit spans at most this many seams. */
+const MAX_SPAN = 8;
+
 /** The single-digit normalisation (mnist.ts) of one piece: its box, resampled and centred. */
-function normalise(layout: RowLayout, p: Piece): Digit | null {
+export function normalise(layout: RowLayout, p: Piece): Digit | null {
   const ws = workspace(p.w, p.h);
   ws.crop.set(p.ink);
   const { bw, bh } = resampleInk(ws, p.w, p.h, 1 / layout.level);
