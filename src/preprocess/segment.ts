@@ -1,13 +1,14 @@
 /**
  * A row of digits, laid out: the kept ink components (components.ts) grouped into digits, in reading order.
  *
- *  - Lines: the components' vertical extents are merged into bands; two bands each at least LINE_MIN of the ink's
- *    height, one of them holding digits side by side, are two lines of text: refused, not guessed.
+ *  - Lines: the components' vertical extents are merged into bands; two bands each at least LINE_MIN of the tallest
+ *    component's height, one of them holding digits side by side, are two lines of text: refused, not guessed.
  *  - Digits: components at least BIG of the row's height are digit bodies; sorted by x, a body joins the digit before
  *    it when their horizontal extents overlap strongly (OVERLAP of the narrower one) or when one sits above the other
  *    (an 8 whose loops do not touch). Small components (a 5's loose top bar, the dots of a dotted or faint stroke)
- *    join the digit they overlap horizontally most, else the nearest one within NEAR of the row's height; a mark
- *    further away (the point of "3.14", a dash) is not a digit: refused.
+ *    join the digit they overlap horizontally most, else the nearest one within NEAR of the row's height; further
+ *    away, a tiny speck is dropped and anything larger is a mark that is not a digit (the point of "3.14", a dash):
+ *    refused.
  *  - Touching digits stay one group here; row.ts tries cutting wide groups (cut.ts), checked by the models.
  *
  * A single group is the whole ink exactly as preprocess() crops it, so one digit is read bit for bit as before.
@@ -21,9 +22,11 @@ export const BIG = 0.5;
 /** Bodies whose extents overlap by this fraction of the narrower one's width are one digit. */
 export const OVERLAP = 0.5;
 /** A small mark this close (fraction of the row's height) to a digit belongs to it. */
-export const NEAR = 0.3;
-/** A band of ink at least this fraction of the ink's height can be a line of its own. */
-export const LINE_MIN = 0.35;
+export const NEAR = 0.15;
+/** A band of ink at least this fraction of the tallest component's height can be a line of its own. */
+export const LINE_MIN = 0.5;
+/** A small component away from the digits this large (× the row's height) is a mark, not a speck. */
+export const MARK = 0.12;
 /** Rows longer than this are refused: the popup's and the panel's layouts, and the issue, stop at 12. */
 export const MAX_DIGITS = 12;
 
@@ -58,7 +61,7 @@ export function layoutRow(found: Located): RowLayout | Failure {
   const { sig, ws, ink, high } = found;
   const { level, polarity } = cropInk(sig, ws, ink, high); // ws.crop: the kept ink over its bounding box
   const height = heightOf(ink);
-  const lines = countLines(ink.parts, height);
+  const lines = countLines(ink.parts);
   if (lines > 1) {
     return fail('several-digits', `the image seems to hold ${lines} lines of text; Seeing Digits reads one row of digits at a time, so crop one line`);
   }
@@ -95,10 +98,10 @@ export function pieceBox(sig: Signal, p: Piece): { x: number; y: number; width: 
 
 /**
  * Lines of text: the components' vertical extents merged into bands (overlapping or adjacent ranges join). Bands
- * shorter than LINE_MIN of the ink are bars and dots of a digit, not lines. Two tall bands are two lines only if one
- * of them holds several columns: the two loops of a broken 8 are two bands of one column each.
+ * shorter than LINE_MIN of the tallest component are bars and dots of a digit, not lines. Two tall bands are two
+ * lines only if one of them holds several columns: the two loops of a broken 8 are two bands of one column each.
  */
-export function countLines(parts: Box[], height: number): number {
+export function countLines(parts: Box[]): number {
   const byY = [...parts].sort((a, b) => a.y0 - b.y0);
   const bands: Box[][] = [];
   let end = -1;
@@ -107,7 +110,8 @@ export function countLines(parts: Box[], height: number): number {
     else bands.push([p]);
     end = Math.max(end, p.y1);
   }
-  const tall = bands.filter((b) => Math.max(...b.map((p) => p.y1)) - Math.min(...b.map((p) => p.y0)) >= LINE_MIN * height);
+  const tallest = Math.max(...parts.map(heightOf));
+  const tall = bands.filter((b) => Math.max(...b.map((p) => p.y1)) - Math.min(...b.map((p) => p.y0)) >= LINE_MIN * tallest);
   if (tall.length < 2) return 1;
   return tall.some((b) => columns(b) > 1) ? tall.length : 1;
 }
@@ -149,7 +153,7 @@ export function groupDigits(parts: Box[], height: number): Group[] | Failure {
       if (s > bestScore) [best, bestScore] = [gi, s];
     }
     if (bestScore > 0 || -bestScore <= NEAR * height) add(groups[best], p, j);
-    else if (Math.max(widthOf(p), heightOf(p)) >= 0.12 * height) {
+    else if (Math.max(widthOf(p), heightOf(p)) >= MARK * height) {
       return fail('several-digits', 'the image holds a mark that is not a digit between or beside the digits (a point, a dash, a letter?); Seeing Digits reads rows of digits only');
     }
   }
