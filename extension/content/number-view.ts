@@ -1,0 +1,86 @@
+/**
+ * The panel for a number (several digits in a row): the number large, as each model reads it, then one card a digit —
+ * its crop of the image, the model input, each model's digit and confidence (flagged when low) and where it looked.
+ */
+import type { PanelDigit, PanelModel, PanelResult } from '../messages.ts';
+import { isSigned } from '../ui/saliency.ts';
+import { MODEL_NAMES } from '../ui/theme.ts';
+import { el } from './dom.ts';
+import { inputPixels, saliencyPixels } from './maps.ts';
+import { confidence, LOW_CONFIDENCE, pct } from './verdict.ts';
+import { footer, mapCanvas } from './views.ts';
+
+/** How big a digit's crop is drawn (CSS pixels, its longer side). */
+const CROP = 40;
+
+export function numberView(r: PanelResult, anchor: Element | null): Node[] {
+  const digits = r.digits ?? [];
+  const byModel = r.number?.byModel ?? {};
+  const shown = byModel.cnn ?? Object.values(byModel)[0] ?? '';
+  const doubtful = digits.flatMap((d, k) => (d.models.some((m) => confidence(m) < LOW_CONFIDENCE) ? [k + 1] : []));
+  const doubts: string[] = [];
+  if (r.number && !r.number.agree) doubts.push(`The models disagree: ${readings(byModel)}.`);
+  if (doubtful.length) doubts.push(`Unsure about digit ${doubtful.join(', ')} (counting from the left).`);
+  const head = el(
+    'div',
+    { class: 'number-head' },
+    el('div', { class: 'number', 'data-testid': 'number' }, shown),
+    el(
+      'div',
+      { class: 'number-models' },
+      ...Object.entries(byModel).flatMap(([id, n]) => [
+        el('span', {}, `${MODEL_NAMES[id as PanelModel['id']]} `),
+        el('strong', { 'data-testid': `prediction-${id}` }, n ?? ''),
+        ' ',
+      ]),
+    ),
+  );
+  const top = doubts.length
+    ? el('div', { class: 'warning', role: 'status', 'data-testid': 'warning' }, el('strong', {}, 'Read with doubts'), ...doubts.map((d) => el('p', {}, d)))
+    : el('p', { class: 'verdict', 'data-testid': 'verdict' }, el('strong', {}, `Both models read ${shown}.`));
+  const signed = r.saliencyMethod !== null && isSigned(r.saliencyMethod);
+  const source = anchor instanceof HTMLImageElement ? anchor : null;
+  const cards = digits.map((d, k) => digitCard(d, k, signed, source, r.imageSize));
+  return [head, top, el('div', { class: 'digit-cards', 'data-testid': 'digits' }, ...cards), footer(r)];
+}
+
+const readings = (byModel: Partial<Record<string, string>>) =>
+  Object.entries(byModel).map(([id, n]) => `the ${MODEL_NAMES[id as PanelModel['id']]} reads ${n}`).join(', ');
+
+function digitCard(d: PanelDigit, k: number, signed: boolean, img: HTMLImageElement | null, size?: [number, number]): HTMLElement {
+  const maps: Node[] = [];
+  const crop = img && size ? cropCanvas(img, d.box, size) : null;
+  if (crop) maps.push(el('figure', { class: 'map' }, crop, el('figcaption', {}, 'Crop')));
+  maps.push(el('figure', { class: 'map' }, mapCanvas(inputPixels(d.input), `Digit ${k + 1}: model input`), el('figcaption', {}, 'Input')));
+  for (const m of d.models) {
+    if (!m.saliency) continue;
+    const name = MODEL_NAMES[m.id];
+    maps.push(el('figure', { class: 'map' }, mapCanvas(saliencyPixels(d.input, m.saliency, signed), `Digit ${k + 1}: ${name} saliency`), el('figcaption', {}, name)));
+  }
+  const reads = d.models.map((m) => {
+    const p = confidence(m);
+    const low = p < LOW_CONFIDENCE;
+    return el(
+      'div',
+      { class: low ? 'digit-read low' : 'digit-read', 'data-testid': `digit-${k}-${m.id}`, ...(low ? { 'data-low': 'true' } : {}) },
+      `${MODEL_NAMES[m.id]} `,
+      el('strong', {}, String(m.digit)),
+      ` ${pct(p)}${low ? ' — unsure' : ''}`,
+    );
+  });
+  return el('section', { class: 'digit-card', 'aria-label': `Digit ${k + 1}` }, ...reads, el('div', { class: 'digit-maps' }, ...maps));
+}
+
+/** The digit's box cut out of the page's image (scaled from the analysed image's size to the element's own). */
+function cropCanvas(img: HTMLImageElement, [x, y, w, h]: PanelDigit['box'], [iw, ih]: [number, number]): HTMLCanvasElement | null {
+  const sx = img.naturalWidth / iw, sy = img.naturalHeight / ih;
+  if (!(sx > 0 && sy > 0) || !img.complete) return null;
+  const f = CROP / Math.max(w, h);
+  const canvas = el('canvas', { width: String(Math.max(1, Math.round(w * f))), height: String(Math.max(1, Math.round(h * f))), role: 'img', 'aria-label': 'The digit in the image' });
+  try {
+    canvas.getContext('2d')?.drawImage(img, x * sx, y * sy, w * sx, h * sy, 0, 0, canvas.width, canvas.height);
+  } catch {
+    return null; // an image the page may not draw (a broken one): the card goes without a crop
+  }
+  return canvas;
+}
