@@ -3,8 +3,8 @@
  * (cut.ts), every digit then through the same MNIST-style normalisation as a single digit (mnist.ts).
  *
  * A cut is kept only if the models read the pieces confidently — more confidently than the whole — so a wide 0 or
- * a sprawling 2 stays one digit (see CutRule). The models come in as a `score` callback (the confidence of a 28×28 input), keeping
- * this module free of engines. Without one, nothing is cut: touching digits are read as one.
+ * a sprawling 2 stays one digit (see CutRule). The models come in as a `score` callback (the confidence of a 28×28
+ * input), keeping this module free of engines. Without one, nothing is cut: touching digits are read as one.
  *
  * One digit is read bit for bit as preprocess() reads it.
  */
@@ -40,8 +40,9 @@ export interface CutRule {
   minWidthAlone: number;
   /** A piece wider than this × the row's height is not one digit (the whole group excepted). */
   maxDigitWidth: number;
-  /** …nor one shorter than this. */
+  /** …nor one shorter than this (in a row of one group: `minDigitHeightAlone`, as a pair's digits are both tall). */
   minDigitHeight: number;
+  minDigitHeightAlone: number;
   penalty: number;
   /**
    * In a row of several groups, where the row's height is known: a digit wider than `wideFrom` × the row's height
@@ -54,10 +55,23 @@ export interface CutRule {
   widthCostAlone: number;
   /** Candidate seams per row height of width. */
   seamDensity: number;
+  /** Neighbouring cut digits may overlap side to side by this fraction of the narrower one's width. */
+  maxOverlap: number;
 }
 
 export const CUT_RULE: CutRule = {
-  minWidth: 0.8, minWidthAlone: 1.0, maxDigitWidth: 1.3, minDigitHeight: 0.4, penalty: 0.3, wideFrom: 0.95, widthCost: 4, wideFromAlone: 1.3, widthCostAlone: 1, seamDensity: 3,
+  minWidth: 0.8,
+  minWidthAlone: 1.0,
+  maxDigitWidth: 1.3,
+  minDigitHeight: 0.4,
+  minDigitHeightAlone: 0.6,
+  penalty: 0.3,
+  wideFrom: 0.95,
+  widthCost: 4,
+  wideFromAlone: 1.3,
+  widthCostAlone: 1,
+  seamDensity: 3,
+  maxOverlap: 0.4,
 };
 
 export async function readRow(img: RgbaImage, opts: ReadRowOptions = {}): Promise<RowRead> {
@@ -119,7 +133,7 @@ async function readPiece(layout: RowLayout, piece: Piece, score: Score, H: numbe
     if (i === 0 && j === n) d = whole;
     else {
       const p = between(piece, bounds[i], bounds[j]);
-      if (p && p.h >= rule.minDigitHeight * H && p.w <= rule.maxDigitWidth * H) d = normalise(layout, p);
+      if (p && p.h >= (alone ? rule.minDigitHeightAlone : rule.minDigitHeight) * H && p.w <= rule.maxDigitWidth * H) d = normalise(layout, p);
     }
     if (!d) return null;
     const wr = d.bbox.width / layout.sig.k / H;
@@ -135,7 +149,7 @@ async function readPiece(layout: RowLayout, piece: Piece, score: Score, H: numbe
     for (const i of from) {
       if (best[i].cost === Infinity) continue;
       const sg = await segment(i, j);
-      if (!sg) continue;
+      if (!sg || tooOverlapped(best[i].digit, sg.digit, rule)) continue;
       const c = best[i].cost + sg.cost + (i > 0 ? rule.penalty : 0);
       if (c < best[j].cost) best[j] = { cost: c, from: i, digit: sg.digit };
     }
@@ -143,6 +157,13 @@ async function readPiece(layout: RowLayout, piece: Piece, score: Score, H: numbe
   const out: Digit[] = [];
   for (let j = n; j > 0; j = best[j].from) out.unshift(best[j].digit!);
   return out;
+}
+
+/** Two neighbours whose boxes overlap side to side by more than `maxOverlap` of the narrower are one digit cut up. */
+function tooOverlapped(a: Digit | undefined, b: Digit, rule: CutRule): boolean {
+  if (!a) return false;
+  const o = Math.min(a.bbox.x + a.bbox.width, b.bbox.x + b.bbox.width) - Math.max(a.bbox.x, b.bbox.x);
+  return o > rule.maxOverlap * Math.min(a.bbox.width, b.bbox.width);
 }
 
 /** A digit spans at most this many seams. */
