@@ -75,10 +75,11 @@ function digitCard(d: PanelDigit, k: number, signed: boolean, img: HTMLImageElem
 function cropCanvas(img: HTMLImageElement, [x, y, w, h]: PanelDigit['box'], [iw, ih]: [number, number]): HTMLCanvasElement | null {
   const sx = img.naturalWidth / iw, sy = img.naturalHeight / ih;
   if (!(sx > 0 && sy > 0) || !img.complete) return null;
+  // Square, like the maps beside it: the box scaled to fit, centred.
   const f = CROP / Math.max(w, h);
-  const canvas = el('canvas', { width: String(Math.max(1, Math.round(w * f))), height: String(Math.max(1, Math.round(h * f))), role: 'img', 'aria-label': 'The digit in the image' });
+  const canvas = el('canvas', { class: 'crop', width: String(CROP), height: String(CROP), role: 'img', 'aria-label': 'The digit in the image' });
   try {
-    canvas.getContext('2d')?.drawImage(img, x * sx, y * sy, w * sx, h * sy, 0, 0, canvas.width, canvas.height);
+    canvas.getContext('2d')?.drawImage(img, x * sx, y * sy, w * sx, h * sy, (CROP - w * f) / 2, (CROP - h * f) / 2, w * f, h * f);
   } catch {
     return null; // an image the page may not draw (a broken one): the card goes without a crop
   }
