@@ -72,6 +72,7 @@ export class Workbench {
       options: () => this.analyzeOptions(),
       onResult: (a) => this.render(a),
       onBlank: (m) => this.renderBlank(m),
+      onNumber: (n, detail) => this.renderBlank(detail, n), // several digits: the number, per model
       onError: (e) => this.fail(e),
     });
     this.wire();
@@ -291,12 +292,12 @@ export class Workbench {
     this.q('error').hidden = true;
   }
 
-  private renderBlank(message?: string): void {
+  private renderBlank(message?: string, title?: string): void {
     this.last = null;
     const hint = this.q('hint');
     hint.hidden = false;
     hint.replaceChildren(
-      message ? 'Keep drawing…' : 'Draw a digit',
+      title ?? (message ? 'Keep drawing…' : 'Draw a digit'),
       h('small', {}, message ?? 'with your mouse, finger or pen'),
     );
     for (const id of IDS) {

@@ -146,6 +146,16 @@ for (const [name, launch, target] of [
       });
     }
 
+    it('reads several digits drawn side by side as a number', async () => {
+      await page.click('[data-testid="clear"]').catch(() => undefined);
+      const shift = (strokes: Pt[][], dx: number, f = 0.45): Pt[][] => strokes.map((s) => s.map(([x, y]): Pt => [0.5 * f + dx + (x - 0.5) * f, 0.5 + (y - 0.5) * f]));
+      await draw(page, [...shift(DIGITS.one.strokes, 0.1), ...shift(DIGITS.seven.strokes, 0.45)]);
+      await poll(async () => ((await text(page, 'hint')).startsWith('17') ? true : null), 'the number 17');
+      expect(await text(page, 'hint')).toBe('17MLP 17 · CNN 17');
+      await shot(page, 'popup-number');
+      await page.click('[data-testid="clear"]');
+    });
+
     it('reads one hand-drawn digit of each class, 0 to 9, with the CNN', async () => {
       const read: string[] = [];
       for (let d = 0; d <= 9; d++) {
