@@ -27,7 +27,7 @@ export const PRINTED_FONTS: Readonly<Record<string, string>> = {
 export const PRINTED_SIZES: readonly number[] = [16, 40, 96];
 
 /** Ink on paper, all dark on light: black on white, blue ink on cream, gray on light gray. */
-export const COLOURS: readonly { ink: string; paper: string }[] = [
+const COLOURS: readonly { ink: string; paper: string }[] = [
   { ink: '#000000', paper: '#ffffff' },
   { ink: '#1a237e', paper: '#fff8e1' },
   { ink: '#333333', paper: '#d8d8d8' },
