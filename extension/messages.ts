@@ -36,7 +36,22 @@ export interface PanelResult {
   saliencyMethod: SaliencyMethod | null;
   engine: string;
   ms: number;
+  /** A number (several digits in a row): what each model reads, and each digit (see worker/api.ts). */
+  number?: { byModel: Partial<Record<ModelId, string>>; agree: boolean };
+  digits?: PanelDigit[];
+  /** The analysed image's [width, height] (digit boxes are in its pixels), when known. */
+  imageSize?: [number, number];
 }
+
+export interface PanelDigit {
+  /** [x, y, width, height] in the image's pixels. */
+  box: [number, number, number, number];
+  input: number[];
+  models: PanelModel[];
+}
+
+/** The most digits a number may have (src/preprocess/segment.ts MAX_DIGITS). */
+const MAX_PANEL_DIGITS = 12;
 
 export const ERROR_KINDS = ['blank', 'several-digits', 'too-large', 'invalid', 'unreadable', 'cross-origin', 'engine'] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
@@ -127,7 +142,20 @@ export function isPanelResult(v: unknown): v is PanelResult {
     v.models.every(isPanelModel) &&
     (v.saliencyMethod === null || METHODS.includes(v.saliencyMethod as string)) &&
     isStr(v.engine, 64) &&
-    isNum(v.ms)
+    isNum(v.ms) &&
+    (v.digits === undefined || isPanelNumber(v)) &&
+    (v.imageSize === undefined || (isNums(v.imageSize, 2) && v.imageSize.every((n) => n > 0)))
+  );
+}
+
+function isPanelNumber(v: Obj): boolean {
+  const { digits, number: n } = v;
+  if (!Array.isArray(digits) || digits.length < 2 || digits.length > MAX_PANEL_DIGITS || !isObj(n) || typeof n.agree !== 'boolean') return false;
+  const byModel = n.byModel;
+  if (!isObj(byModel) || !Object.entries(byModel).every(([id, s]) => (MODEL_IDS as readonly string[]).includes(id) && isStr(s, MAX_PANEL_DIGITS) && /^[0-9]+$/.test(s))) return false;
+  return digits.every(
+    (d: unknown) =>
+      isObj(d) && isNums(d.box, 4) && isNums(d.input, 784) && Array.isArray(d.models) && d.models.length >= 1 && d.models.length <= 2 && d.models.every(isPanelModel),
   );
 }
 

@@ -80,16 +80,23 @@ function cross(): Buffer {
 const png = (p: PNG) => PNG.sync.write(p);
 
 /** Two 28×28 digits in one row, the second's frame starting 24 px after the first's: a "42" as a page might show. */
-function row(a: Float32Array, b: Float32Array): Float32Array {
-  const w = SIDE + 24;
+/** 28×28 digits side by side, each `step` px right of the one before (under 20 px, their inks touch). */
+export function row(images: Float32Array[], step: number): { image: Float32Array; width: number } {
+  const w = SIDE + (images.length - 1) * step;
   const out = new Float32Array(w * SIDE);
-  for (let y = 0; y < SIDE; y++) {
-    for (let x = 0; x < SIDE; x++) {
-      out[y * w + x] = Math.max(out[y * w + x], a[y * SIDE + x]);
-      out[y * w + x + 24] = Math.max(out[y * w + x + 24], b[y * SIDE + x]);
+  images.forEach((im, k) => {
+    for (let y = 0; y < SIDE; y++) {
+      for (let x = 0; x < SIDE; x++) out[y * w + x + k * step] = Math.max(out[y * w + x + k * step], im[y * SIDE + x]);
     }
-  }
-  return out;
+  });
+  return { image: out, width: w };
+}
+
+/** Index of the n-th (1-based) test image of `label`. */
+function nth(labels: Uint8Array, label: number, n: number): number {
+  let i = 0;
+  for (let seen = 0; i < labels.length; i++) if (labels[i] === label && ++seen === n) break;
+  return i;
 }
 
 /** Writes the images into `dir` and returns what the page and the tests need to know. */
@@ -114,7 +121,18 @@ export function writeDemoAssets(dir: string) {
   writeFileSync(join(dir, 'digits/blank.png'), png(blank(168)));
   writeFileSync(join(dir, `digits/${SVG_DIGIT.file}`), SVG_TEXT);
   writeFileSync(join(dir, 'digits/cross.png'), cross());
-  writeFileSync(join(dir, 'digits/forty-two.png'), png(renderDigit(row(image(digits[4].index), image(digits[2].index)), 4, SIDE + 24)));
+  // Numbers to read: 42 from the digits above, apart; a touching pair (their inks overlap at a 17 px step) and 1973
+  // from the second test image of each digit (the first 3 is one of the few single digits read as two).
+  const numbers = [
+    { id: 'forty-two', label: '42', indices: [digits[4].index, digits[2].index], step: 24 },
+    { id: 'touching', label: '35', indices: [nth(labels, 3, 2), nth(labels, 5, 2)], step: 17 },
+    { id: 'year', label: '1973', indices: [1, 9, 7, 3].map((d) => nth(labels, d, 2)), step: 22 },
+  ].map((n) => {
+    const { image: gray, width } = row(n.indices.map(image), n.step);
+    const file = `digits/${n.id}.png`;
+    writeFileSync(join(dir, file), png(renderDigit(gray, 4, width)));
+    return { id: n.id, file, label: n.label };
+  });
   const manifest = {
     digits,
     dataUrl: { label: 7, index: second },
@@ -122,7 +140,7 @@ export function writeDemoAssets(dir: string) {
     svg: { file: `digits/${SVG_DIGIT.file}`, label: SVG_DIGIT.label },
     blank: { file: 'digits/blank.png' },
     notDigit: { file: 'digits/cross.png' },
-    several: { file: 'digits/forty-two.png' },
+    numbers,
   };
   writeFileSync(join(dir, 'digits.json'), JSON.stringify(manifest, null, 2));
   const template = readFileSync(new URL('../extension/demo/index.html', import.meta.url), 'utf8');

@@ -95,15 +95,35 @@ export interface ModelResult {
 export type AnalyzeResult =
   | {
       ok: true;
-      /** The 28×28 input the models saw. */
+      /** The 28×28 input the models saw (for a number: its first digit's, so one-digit callers still work). */
       input: Float32Array;
       preprocessing?: Extract<Preprocessed, { ok: true }>;
       models: ModelResult[];
       engine: EngineKind;
       /** Time spent in the worker. */
       ms: number;
+      /** An image of several digits in a row: each digit, in reading order (absent for one digit). */
+      digits?: DigitAnalysis[];
+      /** With `digits`: the number as each model reads it. */
+      number?: NumberReading;
     }
   | { ok: false; reason: 'blank' | 'several-digits' | 'too-large' | 'invalid'; message: string };
+
+/** One digit of a number read from an image: where it is, what the models saw and what they say. */
+export interface DigitAnalysis {
+  /** Its box in the original image, in pixels. */
+  box: { x: number; y: number; width: number; height: number };
+  /** Its 28×28 model input. */
+  input: Float32Array;
+  models: ModelResult[];
+}
+
+export interface NumberReading {
+  /** The digits each model reads, left to right, e.g. { mlp: "1973", cnn: "1973" }. */
+  byModel: Partial<Record<ModelId, string>>;
+  /** Every model reads the same number. */
+  agree: boolean;
+}
 
 export interface LayerSummary {
   name: string;

@@ -7,6 +7,7 @@ import type { PanelError, PanelResult } from '../messages.ts';
 import { h, styled } from './dom.ts';
 import { placeBeside } from './place.ts';
 import { errorView, resultView } from './views.ts';
+import { numberView } from './number-view.ts';
 
 export type PanelState =
   | { kind: 'loading' }
@@ -96,7 +97,7 @@ export class Panel {
   }
 
   private view(state: PanelState): Node[] {
-    if (state.kind === 'result') return resultView(state.result);
+    if (state.kind === 'result') return state.result.digits ? numberView(state.result, this.anchor) : resultView(state.result);
     if (state.kind === 'error') return errorView(state.error, this.onAllow);
     return [h('div', { class: 'loading', role: 'status' }, h('span', { class: 'spinner' }), 'Reading the digit…')];
   }

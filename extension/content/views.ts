@@ -20,7 +20,7 @@ const ERROR_TITLES: Record<PanelError['kind'], string> = {
   engine: 'Something went wrong',
 };
 
-function mapCanvas(pixels: Uint8ClampedArray, label: string): HTMLCanvasElement {
+export function mapCanvas(pixels: Uint8ClampedArray, label: string): HTMLCanvasElement {
   const canvas = h('canvas', { width: String(SIDE), height: String(SIDE), role: 'img', 'aria-label': label });
   const ctx = canvas.getContext('2d');
   if (!ctx) return canvas;
@@ -74,9 +74,12 @@ export function resultView(r: PanelResult): Node[] {
   }
   const view: Node[] = [top, h('div', { class: 'models' }, ...r.models.map(modelCard)), h('div', { class: 'maps' }, ...maps)];
   if (r.saliencyMethod) view.push(legend(r.saliencyMethod));
-  view.push(h('div', { class: 'footer' }, h('span', { 'data-testid': 'engine', 'data-engine': r.engine }, `Engine: ${ENGINE_LABELS[r.engine as EngineKind] ?? r.engine}`), h('span', {}, `${r.ms.toFixed(0)} ms`)));
+  view.push(footer(r));
   return view;
 }
+
+export const footer = (r: PanelResult): HTMLElement =>
+  h('div', { class: 'footer' }, h('span', { 'data-testid': 'engine', 'data-engine': r.engine }, `Engine: ${ENGINE_LABELS[r.engine as EngineKind] ?? r.engine}`), h('span', {}, `${r.ms.toFixed(0)} ms`));
 
 const swatch = (colour: string) => styled(h('span', { class: 'swatch' }), { background: colour });
 

@@ -55,7 +55,7 @@ export async function analyzeSource(source: ImageSource, prefs: AnalyzePrefs): P
   }
   try {
     const api = await engineFor(prefs.engine);
-    return toOutcome(await api.analyze({ kind: 'image', image }, panelAnalysis(prefs)));
+    return toOutcome(await api.analyze({ kind: 'image', image }, panelAnalysis(prefs)), image);
   } catch (e) {
     return errorOutcome('engine', `The models could not run: ${describe(e)}`);
   }

@@ -36,6 +36,8 @@ export interface LiveHandlers {
   /** Nothing to analyse: empty pad, or ink too small / faint to be a digit (message says which). */
   onBlank(message?: string): void;
   onError(e: unknown): void;
+  /** Several digits side by side: the number (large) and what each model reads. */
+  onNumber(number: string, detail: string): void;
 }
 
 export class LiveAnalysis {
@@ -56,6 +58,7 @@ export class LiveAnalysis {
     const scribble = tooLittleInk(gray, RASTER, this.h.ink());
     if (scribble) return this.h.onBlank(scribble);
     const pre = preprocessGray(gray, RASTER, RASTER, { polarity: 'light-on-dark' });
+    if (!pre.ok && pre.reason === 'several-digits') return this.readNumber(gray);
     if (!pre.ok) return this.h.onBlank(pre.reason === 'blank' ? undefined : PAD_MESSAGES[pre.reason] ?? pre.message);
     try {
       const api = await this.h.api();
@@ -79,6 +82,25 @@ export class LiveAnalysis {
       if (this.pad.digit !== pixels) return; // replaced or cleared meanwhile
       if (!result.ok) return this.h.onBlank(result.message);
       this.h.onResult({ result, inputRect: { x: 0, y: 0, width: 1, height: 1 }, roundTrip: performance.now() - t0 });
+    } catch (e) {
+      this.h.onError(e);
+    }
+  }
+
+  /** Several digits side by side: the worker reads the row (src/preprocess/row.ts) and names the number. */
+  private async readNumber(gray: Float32Array): Promise<void> {
+    const data = new Uint8ClampedArray(gray.length * 4);
+    for (let i = 0; i < gray.length; i++) {
+      data.fill(Math.round(gray[i] * 255), 4 * i, 4 * i + 3);
+      data[4 * i + 3] = 255;
+    }
+    try {
+      const api = await this.h.api();
+      const r = await api.analyze({ kind: 'image', image: { width: RASTER, height: RASTER, data } }, { models: this.h.options().models });
+      if (this.pad.sketch.isEmpty) return;
+      if (!r.ok || !r.number) return this.h.onBlank(r.ok ? 'one digit at a time, or several side by side' : r.message);
+      const { byModel } = r.number;
+      this.h.onNumber(byModel.cnn ?? Object.values(byModel)[0] ?? '', Object.entries(byModel).map(([id, n]) => `${id.toUpperCase()} ${n}`).join(' · '));
     } catch (e) {
       this.h.onError(e);
     }

@@ -39,8 +39,15 @@ async function run({ values, positionals: files }: Parsed<typeof options>): Prom
   return failures ? 1 : 0;
 }
 
+type Models = Partial<Record<ModelId, { digit: number; probs: number[] }>>;
 type Line =
-  | { file: string; models: Partial<Record<ModelId, { digit: number; probs: number[] }>> }
+  | {
+      file: string;
+      models: Models;
+      /** Several digits in a row: the number each model reads, and each digit (box [x, y, w, h]). */
+      number?: Partial<Record<ModelId, string>>;
+      digits?: { box: [number, number, number, number]; models: Models }[];
+    }
   | { file: string; error: string };
 
 async function classifyOne(client: ReturnType<typeof createNodeClient>, file: string, models: ModelId[]): Promise<Line> {
@@ -48,12 +55,11 @@ async function classifyOne(client: ReturnType<typeof createNodeClient>, file: st
     const image = await decodeImageFile(file);
     const r = await client.analyze({ kind: 'image', image }, { models });
     if (!r.ok) return { file, error: r.message };
-    return {
-      file,
-      models: Object.fromEntries(
-        r.models.map((m) => [m.id, { digit: m.digit, probs: Array.from(m.probs, (p) => Math.round(p * 1e6) / 1e6) }]),
-      ),
-    };
+    const perModel = (ms: typeof r.models): Models =>
+      Object.fromEntries(ms.map((m) => [m.id, { digit: m.digit, probs: Array.from(m.probs, (p) => Math.round(p * 1e6) / 1e6) }]));
+    if (!r.number) return { file, models: perModel(r.models) };
+    const digits = r.digits!.map((d) => ({ box: [d.box.x, d.box.y, d.box.width, d.box.height] as [number, number, number, number], models: perModel(d.models) }));
+    return { file, models: perModel(r.models), number: r.number.byModel, digits };
   } catch (e) {
     return { file, error: errorText(e) };
   }
@@ -61,6 +67,7 @@ async function classifyOne(client: ReturnType<typeof createNodeClient>, file: st
 
 function human(line: Line): string {
   if ('error' in line) return `${line.file}: error: ${line.error}`;
+  if (line.number) return `${line.file}: number  ${Object.entries(line.number).map(([id, n]) => `${id} ${n}`).join('  ')}`;
   const parts = Object.entries(line.models).map(([id, m]) => `${id} ${m!.digit} (${(m!.probs[m!.digit] * 100).toFixed(1)}%)`);
   return `${line.file}: ${parts.join('  ')}`;
 }

@@ -12,6 +12,7 @@ import { pcaCommand } from './pca.ts';
 import { neuronsCommand } from './neurons.ts';
 import { probeCommand } from './probe.ts';
 import { compareCommand } from './compare.ts';
+import { numbersCommand } from './numbers.ts';
 
 /** Every command, in the order the usage text lists them: a new command is one line here. */
 const COMMANDS: Record<string, Command> = {
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
   neurons: neuronsCommand,
   probe: probeCommand,
   compare: compareCommand,
+  numbers: numbersCommand,
 };
 
 const USAGE = `seeing-digits — see what small neural networks learn from handwritten digits

@@ -42,7 +42,7 @@ export interface PrintedDigit {
 
 let registered = false;
 
-function registerFonts(): void {
+export function registerFonts(): void {
   if (registered) return;
   for (const [alias, file] of Object.entries(PRINTED_FONTS)) {
     const path = join(DEJAVU_DIR, file);

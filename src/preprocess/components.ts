@@ -30,6 +30,8 @@ export interface InkRegion {
   count: number;
   /** Bounding box of each kept component. */
   parts: Box[];
+  /** Each kept component's root label, parallel to parts: pixel i belongs to part j iff parent[labels[i]] = roots[j]. */
+  roots: number[];
 }
 
 export interface Box {
@@ -140,7 +142,7 @@ export function findInk(dist: Float32Array, w: number, h: number, t: InkThreshol
   let best = 0;
   for (let l = 1; l < used; l++) if (parent[l] === l && strong[l] > best) best = strong[l];
   const need = Math.max(t.minStrong, t.relStrong * best);
-  const region: InkRegion = { x0: w, y0: h, x1: 0, y1: 0, count: 0, parts: [] };
+  const region: InkRegion = { x0: w, y0: h, x1: 0, y1: 0, count: 0, parts: [], roots: [] };
   keep[0] = 0;
   for (let l = 1; l < used; l++) {
     const r = parent[l];
@@ -148,6 +150,7 @@ export function findInk(dist: Float32Array, w: number, h: number, t: InkThreshol
     if (r !== l || keep[l] === 0) continue;
     region.count += count[l];
     region.parts.push({ x0: bx0[l], y0: by0[l], x1: bx1[l], y1: by1[l] });
+    region.roots.push(l);
     region.x0 = Math.min(region.x0, bx0[l]);
     region.x1 = Math.max(region.x1, bx1[l]);
     region.y0 = Math.min(region.y0, by0[l]);

@@ -16,7 +16,7 @@
  * pixels) strong pixels), or a dot under 3 px. Several digits side by side are refused too (sideBySide()).
  */
 import type { Polarity, Preprocessed, RgbaImage } from './types.ts';
-import { findInk, sideBySide, type InkRegion } from './components.ts';
+import { findInk, sideBySide, type Box, type InkRegion } from './components.ts';
 import { areaResample, BOX, centreInto, enlargeBilinear, SIDE } from './resample.ts';
 import { UP_SIDE, workspace, type Workspace } from './workspace.ts';
 
@@ -36,8 +36,8 @@ export const MIN_CONTRAST = 0.1;
 /** Ink spanning fewer pixels than this is a dot, not a digit. */
 export const MIN_SPAN = 3;
 
-type Failure = Extract<Preprocessed, { ok: false }>;
-const fail = (reason: Failure['reason'], message: string): Failure => ({ ok: false, reason, message });
+export type Failure = Extract<Preprocessed, { ok: false }>;
+export const fail = (reason: Failure['reason'], message: string): Failure => ({ ok: false, reason, message });
 
 function checkSize(width: number, height: number, have: number, per: number, what: string): Failure | null {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
@@ -206,7 +206,7 @@ function inkSignalRgba(
 }
 
 /** What the shared back end needs besides the workspace. */
-interface Signal {
+export interface Signal {
   dist: Float32Array;
   /** The largest dist. */
   peak: number;
@@ -221,6 +221,15 @@ interface Signal {
 }
 
 export function preprocess(img: RgbaImage, opts: PreprocessOptions = {}): Preprocessed {
+  const ink = locateInk(img, opts);
+  return 'sig' in ink ? finish(ink, opts) : ink;
+}
+
+/**
+ * The ink of an image, found and measured but not yet resampled: what preprocess() and the row reader
+ * (row.ts) share. Valid until the next call (it lives in the shared workspace).
+ */
+export function locateInk(img: RgbaImage, opts: PreprocessOptions = {}): Located | Failure {
   const bad = checkSize(img?.width, img?.height, img?.data?.length ?? -1, 4, 'the RGBA data');
   if (bad) return bad;
   const k = Math.max(1, Math.ceil(Math.sqrt((img.width * img.height) / MAX_WORK_PIXELS)));
@@ -230,7 +239,7 @@ export function preprocess(img: RgbaImage, opts: PreprocessOptions = {}): Prepro
   const bg = backgroundColour(img, m);
   const peak = inkSignalRgba(img, k, bg, m, opts.polarity, ws);
   const bgLum = luma(bg[0], bg[1], bg[2]);
-  return finish({ dist: ws.dist, peak, lum: ws.lum, bgLum, w, h, k, srcW: img.width, srcH: img.height }, ws, opts);
+  return locate({ dist: ws.dist, peak, lum: ws.lum, bgLum, w, h, k, srcW: img.width, srcH: img.height }, ws, opts);
 }
 
 /**
@@ -238,6 +247,12 @@ export function preprocess(img: RgbaImage, opts: PreprocessOptions = {}): Prepro
  * Same pipeline as preprocess() from the ink signal on; reuses its scratch memory between calls.
  */
 export function preprocessGray(gray: Float32Array, w: number, h: number, opts: PreprocessOptions = {}): Preprocessed {
+  const ink = locateInkGray(gray, w, h, opts);
+  return 'sig' in ink ? finish(ink, opts) : ink;
+}
+
+/** locateInk() for a grayscale canvas. */
+export function locateInkGray(gray: Float32Array, w: number, h: number, opts: PreprocessOptions = {}): Located | Failure {
   const bad = checkSize(w, h, gray?.length ?? -1, 1, 'the gray data');
   if (bad) return bad;
   const ws = workspace(w, h);
@@ -254,7 +269,7 @@ export function preprocessGray(gray: Float32Array, w: number, h: number, opts: P
     dist[i] = v;
     if (v > peak) peak = v;
   }
-  return finish({ dist, peak, lum: gray, bgLum: bg, w, h, k: 1, srcW: w, srcH: h }, ws, opts);
+  return locate({ dist, peak, lum: gray, bgLum: bg, w, h, k: 1, srcW: w, srcH: h }, ws, opts);
 }
 
 /** Noise level: twice the median distance on the border (robust to ink touching up to half the border). */
@@ -264,8 +279,16 @@ function borderNoise(dist: Float32Array, w: number, h: number): number {
   return 2 * med.quantile(0.5);
 }
 
-/** The shared back end: find the ink, measure it, resample it. */
-function finish(sig: Signal, ws: Workspace, opts: PreprocessOptions): Preprocessed {
+/** Found ink: the signal, the kept components and the strong threshold. */
+export interface Located {
+  sig: Signal;
+  ws: Workspace;
+  ink: InkRegion;
+  high: number;
+}
+
+/** The shared middle: find the ink (or say why there is none). */
+function locate(sig: Signal, ws: Workspace, opts: PreprocessOptions): Located | Failure {
   const { dist, peak, w, h } = sig;
   if (opts.out && opts.out.length !== SIDE * SIDE) {
     return fail('invalid', `opts.out has ${opts.out.length} floats; it must hold 28×28 = 784`);
@@ -284,13 +307,19 @@ function finish(sig: Signal, ws: Workspace, opts: PreprocessOptions): Preprocess
   if (Math.max(ink.x1 - ink.x0, ink.y1 - ink.y0) < MIN_SPAN) {
     return fail('blank', `the image is nearly blank: the only mark spans under ${MIN_SPAN} pixels`);
   }
+  return { sig, ws, ink, high };
+}
+
+/** The single-digit back end: refuse a row, else crop, measure and resample the ink. */
+function finish(found: Located, opts: PreprocessOptions): Preprocessed {
+  const { sig, ws, ink, high } = found;
   // Several digits in a row ("42") would be squeezed into one 20 px box and read as nonsense, confidently.
   const digits = sideBySide(ink);
   if (digits > 1) {
     return fail('several-digits', `the image seems to hold ${digits} digits side by side; Seeing Digits reads one digit at a time, so crop or draw just one`);
   }
   const level = cropInk(sig, ws, ink, high);
-  const { bw, bh } = resampleInk(ws, ink, 1 / level.level);
+  const { bw, bh } = resampleInk(ws, ink.x1 - ink.x0, ink.y1 - ink.y0, 1 / level.level);
   const out = opts.out ?? new Float32Array(SIDE * SIDE);
   if (!centreInto(ws.box, bw, bh, out)) return fail('blank', 'the image is blank: the ink vanished when scaled');
   return {
@@ -298,7 +327,7 @@ function finish(sig: Signal, ws: Workspace, opts: PreprocessOptions): Preprocess
     pixels: out,
     polarity: opts.polarity ?? level.polarity,
     bbox: sourceBox(sig, ink),
-    inkFraction: ink.count / (w * h),
+    inkFraction: ink.count / (sig.w * sig.h),
   };
 }
 
@@ -308,7 +337,7 @@ function finish(sig: Signal, ws: Workspace, opts: PreprocessOptions): Preprocess
  *    on white and black marker on white both come out as full-intensity MNIST strokes;
  *  - the polarity: are strong ink pixels on average brighter or darker than the background?
  */
-function cropInk(sig: Signal, ws: Workspace, ink: InkRegion, high: number): { level: number; polarity: Polarity } {
+export function cropInk(sig: Signal, ws: Workspace, ink: InkRegion, high: number): { level: number; polarity: Polarity } {
   const { dist, lum, bgLum, w } = sig;
   const { keep, labels, crop } = ws;
   const cw = ink.x1 - ink.x0;
@@ -332,8 +361,7 @@ function cropInk(sig: Signal, ws: Workspace, ink: InkRegion, high: number): { le
  * Area-averages ws.crop into the 20×20 box, as intensities min(1, dist·gain). A digit smaller than the box is first
  * enlarged bilinearly by a whole factor to 40–59 px (see enlargeBilinear).
  */
-function resampleInk(ws: Workspace, ink: InkRegion, gain: number): { bw: number; bh: number } {
-  const cw = ink.x1 - ink.x0, ch = ink.y1 - ink.y0;
+export function resampleInk(ws: Workspace, cw: number, ch: number, gain: number): { bw: number; bh: number } {
   const side = Math.max(cw, ch);
   if (side >= BOX) return areaResample(ws.crop, cw, ch, gain, ws);
   for (let i = 0; i < cw * ch; i++) ws.crop[i] = Math.min(1, ws.crop[i] * gain);
@@ -342,7 +370,7 @@ function resampleInk(ws: Workspace, ink: InkRegion, gain: number): { bw: number;
   return areaResample(ws.up, cw * f, ch * f, 1, ws);
 }
 
-function sourceBox(sig: Signal, ink: InkRegion): { x: number; y: number; width: number; height: number } {
+export function sourceBox(sig: Signal, ink: Box): { x: number; y: number; width: number; height: number } {
   const { k, srcW, srcH } = sig;
   const x = ink.x0 * k, y = ink.y0 * k;
   return { x, y, width: Math.min(srcW, ink.x1 * k) - x, height: Math.min(srcH, ink.y1 * k) - y };

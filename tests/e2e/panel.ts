@@ -15,6 +15,9 @@ export interface PanelView {
   warning: string | null;
   allow: boolean;
   engine: string | null;
+  /** A number: the number shown large, and how many digit cards (each with both models' readings). */
+  number: string | null;
+  digits: number;
 }
 
 export const PANEL = '::-p-aria([name="Seeing Digits"][role="dialog"])';
@@ -68,6 +71,8 @@ export function readPanel(panel: ElementHandle<Element>): Promise<PanelView> {
       warning: text('warning'),
       allow: el.querySelector('[data-testid="panel-allow"]') !== null,
       engine: el.querySelector('[data-testid="engine"]')?.getAttribute('data-engine') ?? null,
+      number: text('number'),
+      digits: el.querySelectorAll('[data-testid^="digit-"][data-testid$="-cnn"]').length,
     };
   });
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, builtModels, chromium, firefox, poll, type Session } from '../../scripts/browsers.ts';
-import { analyses, canvasStats, DIGITS, draw, settled, text } from './pad.ts';
+import { analyses, canvasStats, DIGITS, draw, settled, text, type Pt } from './pad.ts';
 import { sketchStrokes } from '../../src/data/sketches.ts';
 
 /** The 28×28 model input shown in the popup, as grey levels. */
@@ -89,6 +89,16 @@ for (const [name, launch, target] of [
         await shot(page, `popup-${key}`);
       });
     }
+
+    it('reads several digits drawn side by side as a number', async () => {
+      await page.click('[data-testid="clear"]').catch(() => undefined);
+      const shift = (strokes: Pt[][], dx: number, f = 0.45): Pt[][] => strokes.map((s) => s.map(([x, y]): Pt => [0.5 * f + dx + (x - 0.5) * f, 0.5 + (y - 0.5) * f]));
+      await draw(page, [...shift(DIGITS.one.strokes, 0.1), ...shift(DIGITS.seven.strokes, 0.45)]);
+      await poll(async () => ((await text(page, 'pad-status')).startsWith('Reads 17') ? true : null), 'the number 17');
+      expect(await text(page, 'pad-status')).toMatch(/^Reads 17 \(MLP 17 · CNN 17\)/);
+      await shot(page, 'popup-number');
+      await page.click('[data-testid="clear"]');
+    });
 
     it('reads one hand-drawn digit of each class, 0 to 9, with the CNN', async () => {
       const read: string[] = [];

@@ -100,13 +100,16 @@ export function extensionSuite(launch: () => Promise<Session>, target: 'chrome' 
     await shot(page, 'blank');
   });
 
-  it('says an image of several digits holds more than one, instead of reading it as one', async () => {
-    const view = await classify(url(demo.several.file));
-    expect(view.state).toBe('error');
-    expect(view.error).toMatch(/More than one digit/);
-    expect(view.error).toMatch(/2 digits side by side/);
-    await page.$eval('#several', (img) => img.scrollIntoView({ block: 'center' }));
-    await shot(page, 'several-digits');
+  it('reads numbers digit by digit: 42, a touching pair, a four-digit number', async () => {
+    for (const n of demo.numbers) {
+      const view = await classify(url(n.file));
+      expect(view.state).toBe('result');
+      expect([view.number, view.mlp, view.cnn, view.digits]).toEqual([n.label, n.label, n.label, n.label.length]);
+      if (n.id === 'year') {
+        await page.$eval('#year', (img) => img.scrollIntoView({ block: 'center' }));
+        await shot(page, 'number');
+      }
+    }
   });
 
   it('flags a doubtful answer exactly when a model is unsure or the models disagree', async () => {

@@ -147,10 +147,10 @@ for (const [name, launch] of [
       await page.click('[data-testid="clear"]');
     });
 
-    it('two digits side by side: says what to do in the pad, below it, not over the ink', async () => {
+    it('two marks side by side: read as a number or refused, said below the pad, not over the ink', async () => {
       await draw(page, [[[0.2, 0.25], [0.2, 0.75]], [[0.8, 0.25], [0.8, 0.75]]]);
       await poll(async () => !(await hidden(page, 'pad-status')), 'the two-digit message');
-      expect(await text(page, 'pad-status')).toMatch(/more than one digit.*Draw one digit, or use Undo or Clear/);
+      expect(await text(page, 'pad-status')).toMatch(/^Reads \d+ \(.*\)\. Draw one digit|Draw one digit, or use Undo or Clear/);
       expect(await text(page, 'pad-status')).not.toMatch(/crop/);
       expect(await hidden(page, 'hint')).toBe(true); // nothing printed over the drawing
       const [status, pad] = [await box(page, '[data-testid="pad-status"]'), await box(page, '[data-testid="sketch"]')];

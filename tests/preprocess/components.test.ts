@@ -5,7 +5,7 @@ import { rng } from '../helpers/random.ts';
 
 /** Component boxes in a fixed order, so two lists of the same boxes compare equal. */
 const sorted = (parts: Box[]) => [...parts].sort((a, b) => a.y0 - b.y0 || a.x0 - b.x0 || a.y1 - b.y1 || a.x1 - b.x1);
-const normal = (r: InkRegion | null) => r && { ...r, parts: sorted(r.parts) };
+const normal = (r: InkRegion | null) => r && { ...r, parts: sorted(r.parts), roots: undefined };
 
 /** Reference: flood fill (8-connected) per component, then the same keep rule. */
 function reference(dist: Float32Array, w: number, h: number, t: InkThresholds) {

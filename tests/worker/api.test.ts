@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Comlink from 'comlink';
 import { MessageChannel } from 'node:worker_threads';
 import { createService } from '../../worker/service.ts';
-import { nodeDeps } from '../../worker/node-deps.ts';
+import { BUNDLED_MODELS, nodeDeps } from '../../worker/node-deps.ts';
 import { createNodeClient } from '../../worker/client-node.ts';
 import type { AnalyzeOptions, AnalyzeResult, EngineChoice, ModelId, ModelSource, SeeingDigitsApi } from '../../worker/api.ts';
 import { barPixels, blankImage, modelFiles, ringImage } from './fixtures.ts';
@@ -214,5 +214,56 @@ describe('worker thread through the client', () => {
     const always = track(createNodeClient({ timeoutMs: 1000, workerData: () => ({ faults: { models: 'hang' } }) }));
     await always.init({ models: files });
     await expect(always.models()).rejects.toThrow(/models: models timed out after 1000 ms, again after a restart/);
+  });
+});
+
+describe('numbers: an image of several digits', () => {
+  it('the shipped models read "1973" digit by digit: boxes left to right, every model on every digit, arrays transferred', async () => {
+    const { renderNumber } = await import('../../src/data/printed-numbers-node.ts');
+    const { api, transfers, close } = inProcess();
+    const shipped = { mlp: { url: new URL('mlp/model.json', BUNDLED_MODELS).href }, cnn: { url: new URL('cnn/model.json', BUNDLED_MODELS).href } };
+    await api.init({ models: shipped });
+    const image = renderNumber('1973', 'DejaVu Sans', 40, 0.1, { ink: '#000000', paper: '#ffffff' });
+    const r = await api.analyze({ kind: 'image', image }, { saliency: { method: 'gradient' } });
+    if (!r.ok) throw new Error(r.message);
+    expect(r.number).toEqual({ byModel: { mlp: '1973', cnn: '1973' }, agree: true });
+    const digits = r.digits!;
+    expect(digits).toHaveLength(4);
+    for (const [k, d] of digits.entries()) {
+      expect(d.models.map((m) => m.id)).toEqual(['mlp', 'cnn']);
+      expect(d.models.map((m) => m.digit)).toEqual([Number('1973'[k]), Number('1973'[k])]);
+      for (const m of d.models) {
+        expect(m.saliency!.target).toBe(m.digit);
+        expect(m.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      }
+      expect(d.input).toHaveLength(784);
+      expect(d.box.x + d.box.width).toBeLessThanOrEqual(k + 1 < digits.length ? digits[k + 1].box.x : image.width);
+      expect(d.box.y).toBeGreaterThanOrEqual(0);
+      expect(d.box.y + d.box.height).toBeLessThanOrEqual(image.height);
+    }
+    // The one-digit fields describe the first digit, so callers that read one digit still work.
+    expect(r.input).toEqual(digits[0].input);
+    expect(r.models.map((m) => m.digit)).toEqual([1, 1]);
+    expect(r.preprocessing!.bbox).toEqual(digits[0].box);
+    // Every digit's arrays moved with the reply: per digit its input, per model probs, logits and saliency (the
+    // first digit's input is the top-level input, its models the top-level models; preprocessing.pixels is it too).
+    expect(transfers[transfers.length - 1].length).toBe(digits.length * (1 + 2 * 3));
+
+    // Models that disagree are reported as such: an MLP from other weights reads another number.
+    await api.init({ models: { mlp: files.mlp } });
+    const mixed = await api.analyze({ kind: 'image', image });
+    if (!mixed.ok) throw new Error(mixed.message);
+    const { byModel, agree } = mixed.number!;
+    expect(byModel.cnn).toBe('1973');
+    expect(agree).toBe(byModel.mlp === '1973');
+    expect(byModel.mlp).toHaveLength(mixed.digits!.length);
+
+    // One digit: the result has no digits and no number, as before.
+    const one = await api.analyze({ kind: 'image', image: renderNumber('7', 'DejaVu Sans', 40, 0, { ink: '#000000', paper: '#ffffff' }) });
+    expect(one.ok && [one.digits, one.number, one.models[1].digit]).toEqual([undefined, undefined, 7]);
+    // A point between digits: refused with the reason callers already handle.
+    const lines = await api.analyze({ kind: 'image', image: renderNumber('3.14', 'DejaVu Sans', 40, 0, { ink: '#000000', paper: '#ffffff' }) });
+    expect(lines).toMatchObject({ ok: false, reason: 'several-digits', message: expect.stringMatching(/not a digit/) });
+    close();
   });
 });

@@ -62,14 +62,19 @@ export class AnalysisView {
    * Nothing to show: the pad is empty, or its ink is no digit (`message` says why). Every view is cleared, the
    * layers too (a faded old digit would still read as an answer).
    */
-  blank(target: number | null, message?: string): void {
+  /** No single digit to show: an empty pad, a sketch that cannot be read (`message`), or a number (`number`). */
+  blank(target: number | null, message?: string, number?: { value: string; detail: string }): void {
     this.last = null;
     const hint = this.q('hint');
-    hint.hidden = !!message;
+    hint.hidden = !!message || !!number;
     hint.replaceChildren('Draw a digit', h('small', {}, 'with your mouse, finger or pen'));
     const status = this.q('pad-status');
-    status.hidden = !message;
-    status.textContent = message ? `${message} Draw one digit, or use Undo or Clear.` : '';
+    status.hidden = !message && !number;
+    status.textContent = number
+      ? `Reads ${number.value} (${number.detail}). Draw one digit to see inside the models.`
+      : message
+        ? `${message} Draw one digit, or use Undo or Clear.`
+        : '';
     for (const id of MODEL_IDS) {
       this.cards[id].update(null, 0, null);
       this.stacks[id].clear();

@@ -83,6 +83,7 @@ export class Workbench implements WorkbenchContext {
       ink: () => this.settings.value.ink,
       onResult: (a) => this.render(a),
       onBlank: (m) => this.renderBlank(m),
+      onNumber: (value, detail) => this.renderBlank(undefined, { value, detail }), // several digits side by side
       onError: (e) => this.fail(e),
     });
     this.engine.onChange((s) => this.engineChanged(s));
@@ -261,9 +262,9 @@ export class Workbench implements WorkbenchContext {
     this.q('error').hidden = false;
   }
 
-  private renderBlank(message?: string): void {
+  private renderBlank(message?: string, number?: { value: string; detail: string }): void {
     this.latest = null;
-    this.view.blank(this.target, message);
+    this.view.blank(this.target, message, number);
     for (const fn of this.listeners) fn(null);
   }
 
