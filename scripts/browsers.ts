@@ -39,6 +39,8 @@ export interface Session {
   click(page: Page, srcUrl: string): Promise<AnalyzeOutcome>;
   /** The extension page at `path` (e.g. 'options/index.html?grant=…'), once its document has loaded. */
   extensionPage(path: string): Promise<Page>;
+  /** Chrome only: closes the offscreen document, as Chrome may at any time; the offscreen documents left open. */
+  closeOffscreen?(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -112,6 +114,12 @@ export async function chromium(): Promise<Session> {
       await page.goto(`chrome-extension://${id}/${path}`);
       return page;
     },
+    closeOffscreen: () =>
+      sw.evaluate(async () => {
+        const chrome = (globalThis as any).chrome;
+        await chrome.offscreen.closeDocument();
+        return (await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] })).length;
+      }) as Promise<number>,
     async close() {
       await browser.close();
       rmSync(profile, { recursive: true, force: true });

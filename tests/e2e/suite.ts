@@ -191,6 +191,13 @@ export function extensionSuite(launch: () => Promise<Session>, target: 'chrome' 
     await settings.close();
   });
 
+  it.runIf(target === 'chrome')('recreates the offscreen document after Chrome closed it, on the next click', async () => {
+    const d = demo.digits[2];
+    expectDigit(await classify(url(d.file)), d.label);
+    expect(await session.closeOffscreen!()).toBe(0);
+    expectDigit(await classify(url(d.file)), d.label);
+  });
+
   it('closes the panel with × and with Esc', async () => {
     await classify(url(demo.digits[0].file));
     expect(await panelOpen(page)).toBe(true);
