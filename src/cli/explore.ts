@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { loadMnist, type MnistSet } from '../data/mnist-node.ts';
@@ -7,6 +7,7 @@ import { NEURONS_FILE, PCA_FILE } from '../interpret/explorer-files.ts';
 import type { Network } from '../model/network.ts';
 import { command, num, UsageError, type Parsed } from './args.ts';
 import { openNetwork } from './network-node.ts';
+import { isOnnxPath } from '../model/load-node.ts';
 import { representations } from '../interpret/layers.ts';
 import { predictAll, testMetrics } from '../interpret/metrics.ts';
 import { linearProbes } from '../interpret/probe.ts';
@@ -25,6 +26,7 @@ const options = {
   points: { type: 'string' },
   top: { type: 'string' },
   only: { type: 'string' },
+  out: { type: 'string' },
 } satisfies ParseArgsOptionsConfig;
 
 /**
@@ -32,7 +34,8 @@ const options = {
  * explorer's), and the whole-network files of src/interpret/explorer-data.ts.
  */
 export const exploreCommand = command(
-  `  seeing-digits explore --model mlp|cnn|PATH [--layer NAME] [--points N] [--top K] [--only ${PARTS.join(',')}]`,
+  `  seeing-digits explore --model mlp|cnn|PATH [--layer NAME] [--points N] [--top K] [--only ${PARTS.join(',')}]
+                        [--out DIR] (default: the model's folder; for an .onnx file, FILE.explore/)`,
   options,
   run,
 );
@@ -41,7 +44,10 @@ async function run({ values }: Parsed<typeof options>): Promise<number> {
   const only = (values.only?.split(',') ?? PARTS) as Part[];
   const bad = only.filter((p) => !PARTS.includes(p));
   if (bad.length) throw new UsageError(`--only takes ${PARTS.join(',')}; not ${bad.join(',')}`);
-  const { dir, net } = await openNetwork(values.model, 'explore');
+  const { dir: modelDir, net } = await openNetwork(values.model, 'explore');
+  // Beside the model; an .onnx file is not a folder, so its data goes to a folder named after it.
+  const dir = values.out ?? (isOnnxPath(modelDir) ? `${modelDir.replace(/\.onnx$/i, '')}.explore` : modelDir);
+  await mkdir(dir, { recursive: true });
   const test = loadMnist('test');
   const say = (s: string) => console.log(`${values.model}: ${s}`);
   const write = async (file: string, data: string | Uint8Array) => {
