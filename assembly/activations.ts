@@ -112,3 +112,35 @@ function softmaxBackwardRow(y: usize, dy: usize, dx: usize, n: i32): void {
     store<f32>(dx + o, load<f32>(y + o) * (load<f32>(dy + o) - s));
   }
 }
+
+/** y = x > 0 ? x : alpha·x (Keras' and PyTorch's LeakyReLU); NaN stays NaN. */
+export function leakyReluForward(x: usize, y: usize, len: i32, alpha: f32): void {
+  const zero = f32x4.splat(0), a = f32x4.splat(alpha);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(x + o);
+    // lanes: v > 0 ? v : alpha·v
+    v128.store(y + o, v128.bitselect(v, f32x4.mul(v, a), f32x4.gt(v, zero)));
+  }
+  for (; i < len; i++) {
+    const v = load<f32>(x + (<usize>i << 2));
+    store<f32>(y + (<usize>i << 2), v > 0 ? v : alpha * v);
+  }
+}
+
+/** dx = dy · (x > 0 ? 1 : alpha), from the forward input x; at exactly 0 the slope is alpha (as tf and PyTorch). */
+export function leakyReluBackward(x: usize, dy: usize, dx: usize, len: i32, alpha: f32): void {
+  const zero = f32x4.splat(0), a = f32x4.splat(alpha);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const o = <usize>i << 2;
+    const g = v128.load(dy + o);
+    v128.store(dx + o, v128.bitselect(g, f32x4.mul(g, a), f32x4.gt(v128.load(x + o), zero)));
+  }
+  for (; i < len; i++) {
+    const o = <usize>i << 2;
+    const g = load<f32>(dy + o);
+    store<f32>(dx + o, load<f32>(x + o) > 0 ? g : alpha * g);
+  }
+}
