@@ -407,11 +407,15 @@ class Converter {
     return { padding: 'valid' as const, oh, ow, explicit: pads };
   }
 
-  /** A ZeroPadding2D layer from ONNX pads [top, left, bottom, right], before the layer node `n` makes. */
+  /**
+   * A ZeroPadding2D layer from ONNX pads [top, left, bottom, right]: a Pad node's own, or the padding of node `n`'s
+   * conv or pool (named after it).
+   */
   private padLayer(n: onnx.INodeProto, where: string, [t, l, b, r]: number[]): void {
     if (!this.stream.image) fail(`${where}: padding a flat vector`);
     const [c, h, w] = this.stream.dims;
-    const layer: ZeroPadding2DSpec = { kind: 'ZeroPadding2D', name: this.layerName({ name: `${n.name || n.opType}_pad` }, 'Pad'), padding: [[t, b], [l, r]] };
+    const name = n.opType === 'Pad' ? this.layerName(n, 'Pad') : this.layerName({ name: `${n.name || n.opType}_pad` }, 'Pad');
+    const layer: ZeroPadding2DSpec = { kind: 'ZeroPadding2D', name, padding: [[t, b], [l, r]] };
     this.push(layer);
     this.stream = { ...this.stream, dims: [c, h + t + b, w + l + r] };
   }
