@@ -166,9 +166,7 @@ function parseLayer(cls: string, cfg: Json, i: number): LayerSpec {
     case 'Conv2D': {
       const kernelSize = pair(cfg.kernel_size, `${where} kernel_size`);
       const strides = pair(cfg.strides ?? [1, 1], `${where} strides`);
-      if (strides[0] !== strides[1] || (strides[0] !== 1 && strides[0] !== 2)) {
-        fail(`${where}: strides [${strides}] are not supported (1 or 2, the same both ways)`);
-      }
+      if (strides[0] !== strides[1]) fail(`${where}: strides [${strides}] are not supported (the same both ways)`);
       const dilation = pair(cfg.dilation_rate ?? [1, 1], `${where} dilation_rate`);
       if (dilation[0] !== 1 || dilation[1] !== 1) fail(`${where}: dilation_rate [${dilation}] is not supported`);
       if ((cfg.groups ?? 1) !== 1) fail(`${where}: grouped convolutions are not supported`);
@@ -177,7 +175,7 @@ function parseLayer(cls: string, cfg: Json, i: number): LayerSpec {
         name,
         filters: checkDim(cfg.filters, `${where} filters`),
         kernelSize,
-        strides: strides[0] as 1 | 2,
+        strides: strides[0],
         padding: padding(cfg.padding, where),
         activation: activation(cfg.activation, where),
         useBias: bool(cfg.use_bias, true),

@@ -361,10 +361,10 @@ class Converter {
     const ks = at.ints('kernel_shape', [kh, kw])!;
     if (ks[0] !== kh || ks[1] !== kw) fail(`${where}: kernel_shape [${ks}] does not match W [${wc.dims}]`);
     const strides = at.ints('strides', [1, 1])!;
-    if (strides[0] !== strides[1] || (strides[0] !== 1 && strides[0] !== 2)) {
-      fail(`${where}: strides [${strides}] are not supported (the engine's convolutions take stride 1 or 2, the same both ways)`);
+    if (strides.length !== 2 || strides[0] !== strides[1] || strides[0] < 1) {
+      fail(`${where}: strides [${strides}] are not supported (the engine's convolutions take one stride, the same both ways)`);
     }
-    const s = strides[0] as 1 | 2;
+    const s = strides[0];
     const { padding, oh, ow, explicit } = this.convPadding(at, where, [h, w], [kh, kw], s);
     if (explicit) this.padLayer(n, where, explicit);
     const padded = (padding === 'same' && (kh > 1 || kw > 1)) || !!explicit;
@@ -381,7 +381,7 @@ class Converter {
    * ONNX pads (or auto_pad) → the engine's 'valid' or 'same', when they compute the same outputs: the same output
    * size and the same padding before the first row and column (padding after the last is zeros either way).
    */
-  private convPadding(at: Attributes, where: string, [h, w]: number[], [kh, kw]: number[], s: 1 | 2) {
+  private convPadding(at: Attributes, where: string, [h, w]: number[], [kh, kw]: number[], s: number) {
     const auto = at.string('auto_pad', 'NOTSET');
     const size = (x: number, k: number, before: number, after: number) => Math.floor((x + before + after - k) / s) + 1;
     let pads: number[];

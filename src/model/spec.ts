@@ -26,7 +26,8 @@ export interface Conv2DSpec {
   name: string;
   filters: number;
   kernelSize: [number, number];
-  strides: 1 | 2;
+  /** The same both ways; any s ≥ 1 (the kernels are written for any stride; PyTorch CNNs use 1 and 2). */
+  strides: number;
   padding: 'valid' | 'same';
   activation: ActivationName;
   useBias: boolean;

@@ -27,7 +27,7 @@ export interface EngineExports {
   // --- conv2d.ts: x [n, h, w, c], filter [kh, kw, c, co] (TensorFlow.js layout), b [co], y [n, oh, ow, co] -------
   // padTop/padLeft and oh/ow are computed by the caller with TensorFlow's 'valid' / 'same' rules
   // ('valid': oh = ceil((h − kh + 1) / s); 'same': oh = ceil(h / s), padTop = floor(max((oh − 1)·s + kh − h, 0) / 2);
-  // the bottom/right padding is whatever the output size implies). stride is 1 or 2 (any s ≥ 1 works); these
+  // the bottom/right padding is whatever the output size implies). stride is any s ≥ 1 (PyTorch CNNs use 1 and 2); these
   // rules always give 0 ≤ padTop < kh and 0 ≤ padLeft < kw, which the kernels rely on (the TS side checks).
   // Every conv2d kernel takes `scratch`: conv2dScratchLength(same shape args) floats, 16-byte aligned, planned once
   // per layer and shared by the three kernels (it holds a zero-padded copy of x or dy and the flipped filter).

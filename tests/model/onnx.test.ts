@@ -183,6 +183,27 @@ describe('ONNX import: edited graphs', () => {
   });
 });
 
+describe('ONNX import: conv strides past 2', () => {
+  it('Conv with stride 3, edited from a real export: the SIMD engine gives what TensorFlow.js gives', async () => {
+    const m = onnx.ModelProto.decode(bytes('conv_stride2_pad1.onnx'));
+    const conv = graph(m).node.find((n) => n.opType === 'Conv')!;
+    const ints = onnx.AttributeProto.AttributeType.INTS;
+    conv.attribute = (conv.attribute ?? []).map((a) => (a.name === 'strides' ? { ...a, type: ints, ints: [3, 3] } : a.name === 'pads' ? { ...a, type: ints, ints: [1, 1, 1, 1] } : a)) as onnx.AttributeProto[];
+    // Pads 1 all round at stride 3 on 28: 10 × 10, what TensorFlow's 'same' computes; 200 features for the Linear.
+    const gemm = graph(m).initializer.find((t) => t.dims?.length === 2)!;
+    const r = rng(5);
+    Object.assign(gemm, { dims: [10, 200], rawData: new Uint8Array(Float32Array.from({ length: 2000 }, () => r() - 0.5).buffer) });
+    const model = parseOnnx(encode(m));
+    expect(model.spec.layers[0]).toMatchObject({ kind: 'Conv2D', strides: 3, padding: 'same' });
+    const tfjs = await TfjsEngine.create({ backend: 'cpu' });
+    await tfjs.load('m', model);
+    const want = (await tfjs.predict('m', digit(3))).logits;
+    const got = await logitsOf(model, digit(3));
+    expect(Math.max(...want.map((v, i) => Math.abs(v - got[i])))).toBeLessThan(1e-5);
+    expect(Math.max(...got.map(Math.abs))).toBeGreaterThan(0.05);
+  });
+});
+
 describe('ONNX import: clear refusals', () => {
   const SUPPORTED = /supported: Gemm, MatMul, Add, Conv/;
 
