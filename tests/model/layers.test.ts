@@ -101,11 +101,15 @@ describe('ZeroPadding2D, pooling with any window, LeakyReLU: SIMD engine vs Tens
     tfModel = tfNewOps(tf, 5);
     const { modelJson, shards } = await tfFiles(tf, tfModel);
     model = parseModel(modelJson, shards);
-    engines.push(['simd', await createSimdEngineNode()], ['tfjs-cpu', await TfjsEngine.create({ backend: 'cpu' })]);
+    engines.push(
+      ['simd', await createSimdEngineNode()],
+      ['tfjs-cpu', await TfjsEngine.create({ backend: 'cpu' })],
+      ['tfjs-wasm', await TfjsEngine.create({ backend: 'wasm' })],
+    );
     for (const [, e] of engines) await e.load('m', model);
   });
 
-  it('every layer and the logits match TensorFlow.js layer by layer, on both engines', async () => {
+  it('every layer and the logits match TensorFlow.js layer by layer, on every engine (SIMD, TensorFlow.js cpu and wasm)', async () => {
     const x = digit(4);
     await tf.setBackend('cpu');
     const want = tf.tidy(() => {
@@ -119,16 +123,18 @@ describe('ZeroPadding2D, pooling with any window, LeakyReLU: SIMD engine vs Tens
     }
   });
 
-  it('input gradients of a logit agree between the engines (batch 3) and with TensorFlow.js autodiff', async () => {
+  it('input gradients of a logit (batch 3) on SIMD and TensorFlow.js cpu match TensorFlow.js autodiff', async () => {
     const xs = Float32Array.from([7, 8, 9].flatMap((k) => Array.from(digit(k))));
-    const [simd, tfjs] = await Promise.all(engines.map(([, e]) => e.inputGradients('m', xs, 3, 6)));
+    // NOTE: not on tfjs-wasm: its MaxPoolGrad routes some windows differently from tfjs-cpu (and from ours) even on
+    // distinct values, e.g. 20 of 588 elements of a 14×14×3 map under a plain 2×2 stride-2 pool (tfjs 4.22).
+    const graded = engines.filter(([name]) => name !== 'tfjs-wasm');
+    const got = await Promise.all(graded.map(([, e]) => e.inputGradients('m', xs, 3, 6)));
     await tf.setBackend('cpu');
     const want = tf.tidy(() => {
       const f = (t: tfType.Tensor) => tf.sum(tf.slice(tfModel.apply(t) as tfType.Tensor, [0, 6], [-1, 1]));
       return tf.grad(f)(tf.tensor(xs, [3, 28, 28, 1])).dataSync();
     });
-    expect(maxRelDiff(simd.grads, want)).toBeLessThan(1e-4);
-    expect(maxRelDiff(tfjs.grads, want)).toBeLessThan(1e-4);
+    got.forEach((g, i) => expect(maxRelDiff(g.grads, want), graded[i][0]).toBeLessThan(1e-4));
   });
 
   it('hook points pad.in/.out, pool and leaky relu points: cached values and gradients agree, ablating a padded border changes the logits', async () => {
@@ -137,17 +143,20 @@ describe('ZeroPadding2D, pooling with any window, LeakyReLU: SIMD engine vs Tens
     expect(names.filter((n) => n.endsWith('.pre'))).toEqual(['conv2.pre']);
     const x = digit(2);
     const opts = { names: ['pad2.out', 'pool1.out', 'leaky1.out', 'pool2.out'] as const, grads: { objective: { class: 2 } } };
-    const [a, b] = await Promise.all(engines.map(([, e]) => e.runWithCache('m', x, 1, { names: [...opts.names], grads: opts.grads })));
-    for (const n of opts.names) {
-      expect(maxRelDiff(a.acts[n]!, b.acts[n]!), n).toBeLessThan(1e-5);
-      expect(maxRelDiff(a.grads![n]!, b.grads![n]!), `grad ${n}`).toBeLessThan(1e-4);
+    const [a, ...others] = await Promise.all(engines.map(([, e]) => e.runWithCache('m', x, 1, { names: [...opts.names], grads: opts.grads })));
+    for (const [i, b] of others.entries()) {
+      const name = engines[i + 1][0];
+      for (const n of opts.names) {
+        expect(maxRelDiff(a.acts[n]!, b.acts[n]!), `${name} ${n}`).toBeLessThan(1e-5);
+        if (name !== 'tfjs-wasm') expect(maxRelDiff(a.grads![n]!, b.grads![n]!), `${name} grad ${n}`).toBeLessThan(1e-4); // see above
+      }
     }
     // pad2.out is 18×18×6: its border rows are the zeros the padding added.
     expect(a.acts['pad2.out']!.subarray(0, 2 * 18 * 6).every((v) => v === 0)).toBe(true);
     // Scaling the padded map scales what the next conv sees: logits change the same way on both engines.
     const hooks = [{ at: 'pad2.out' as const, mode: 'scale' as const, factor: 0.5 }];
-    const [ha, hb] = await Promise.all(engines.map(([, e]) => e.runWithHooks('m', x, 1, hooks)));
-    expect(maxRelDiff(ha.logits, hb.logits)).toBeLessThan(1e-5);
+    const [ha, ...hb] = await Promise.all(engines.map(([, e]) => e.runWithHooks('m', x, 1, hooks)));
+    for (const h of hb) expect(maxRelDiff(ha.logits, h.logits)).toBeLessThan(1e-5);
     expect(maxRelDiff(ha.logits, a.logits)).toBeGreaterThan(1e-3);
   });
 });
