@@ -413,6 +413,8 @@ function activate(y: tf.Tensor, a: ActivationName): tf.Tensor {
       return tf.relu(y);
     case 'sigmoid':
       return tf.sigmoid(y);
+    case 'elu':
+      return tf.elu(y);
     case 'softmax':
       return tf.softmax(y);
   }

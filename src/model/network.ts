@@ -273,6 +273,8 @@ export class Network {
         return ex.reluForward(s.z.ptr, s.a.ptr, len);
       case 'sigmoid':
         return ex.sigmoidForward(s.z.ptr, s.a.ptr, len);
+      case 'elu':
+        return ex.eluForward(s.z.ptr, s.a.ptr, len);
       case 'softmax': {
         const cols = s.a.shape[s.a.shape.length - 1];
         return ex.softmaxForward(s.z.ptr, s.a.ptr, len / cols, cols);
@@ -292,6 +294,8 @@ export class Network {
         return ex.reluBackward(s.z.ptr, s.a.grad, s.z.grad, len);
       case 'sigmoid':
         return ex.sigmoidBackward(s.a.ptr, s.a.grad, s.z.grad, len);
+      case 'elu':
+        return ex.eluBackward(s.a.ptr, s.a.grad, s.z.grad, len);
       case 'softmax': {
         const cols = s.a.shape[s.a.shape.length - 1];
         return ex.softmaxBackward(s.a.ptr, s.a.grad, s.z.grad, len / cols, cols);
@@ -355,7 +359,7 @@ export class Network {
       if (i !== from.layer || from.site === 'out') {
         hooks.backward?.(i, 'out', view(s.a));
         if (s.a !== s.z) {
-          // NOTE: tanh, sigmoid and softmax take their derivative from their output, which a forward hook may have
+          // NOTE: tanh, sigmoid, elu and softmax take their derivative from their output, which a forward hook may have
           // replaced: compute it again from z (the layers above are done with it; their values were copied out).
           this.activate(s, n);
           this.activateBackward(s, n);

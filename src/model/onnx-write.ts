@@ -10,7 +10,7 @@ import { permuteRows, relayConvKernel, sameFlattenOrder, type Chw } from './onnx
 
 export const EXPORT_OPSET = 13;
 
-const OP_OF = { relu: 'Relu', tanh: 'Tanh', sigmoid: 'Sigmoid', softmax: 'Softmax' } as const;
+const OP_OF = { relu: 'Relu', tanh: 'Tanh', sigmoid: 'Sigmoid', softmax: 'Softmax', elu: 'Elu' } as const;
 
 export function serializeOnnx(model: LoadedModel): Uint8Array {
   const { spec, params } = model;

@@ -19,7 +19,7 @@ import { Attributes, decodeModel, fail, int, onnx } from './onnx-read.ts';
 import { constNode, constOf, fold, shapeOf, type Const } from './onnx-consts.ts';
 
 export const SUPPORTED_OPS = [
-  'Gemm', 'MatMul', 'Add', 'Conv', 'Relu', 'LeakyRelu', 'Tanh', 'Sigmoid', 'MaxPool', 'AveragePool',
+  'Gemm', 'MatMul', 'Add', 'Conv', 'Relu', 'LeakyRelu', 'Elu', 'Tanh', 'Sigmoid', 'MaxPool', 'AveragePool',
   'GlobalAveragePool', 'Pad', 'Flatten', 'Reshape', 'Transpose', 'Softmax', 'LogSoftmax', 'Dropout', 'Identity',
   'BatchNormalization', 'Constant', 'Sub', 'Mul', 'Div',
   'Shape', 'Gather', 'Unsqueeze', 'Squeeze', 'Concat', 'Cast',
@@ -27,7 +27,6 @@ export const SUPPORTED_OPS = [
 
 /** What the engine would need for ops PyTorch models commonly have but that are refused here (said in the error). */
 const ENGINE_LACKS: Record<string, string> = {
-  Elu: 'the engine has no elu activation',
   Selu: 'the engine has no selu activation',
   Gelu: 'the engine has no gelu activation',
 };
@@ -186,6 +185,9 @@ class Converter {
         return this.activation(n, where, op.toLowerCase() as ActivationName);
       case 'LeakyRelu':
         return this.leakyRelu(n, at, where);
+      case 'Elu':
+        if (at.float('alpha', 1) !== 1) fail(`${where}: Elu with alpha ${at.float('alpha', 1)} is not supported (alpha 1, PyTorch's default, is)`);
+        return this.activation(n, where, 'elu');
       case 'Softmax':
       case 'LogSoftmax':
         this.checkSoftmaxAxis(at, where);

@@ -10,7 +10,7 @@ export type LayerKind = (typeof LAYER_KINDS)[number];
 /** Limits that keep a hostile or broken model file from asking for absurd amounts of memory. */
 export const LIMITS = { maxLayers: 64, maxDim: 4096, maxUnits: 1 << 16, maxParams: 32 << 20 };
 
-export const ACTIVATIONS = ['linear', 'tanh', 'relu', 'sigmoid', 'softmax'] as const;
+export const ACTIVATIONS = ['linear', 'tanh', 'relu', 'sigmoid', 'softmax', 'elu'] as const;
 export type ActivationName = (typeof ACTIVATIONS)[number];
 
 export interface DenseSpec {

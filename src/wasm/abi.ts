@@ -82,6 +82,10 @@ export interface EngineExports {
   leakyReluForward(x: number, y: number, len: number, alpha: number): void;
   /** dx = dy · (x > 0 ? 1 : alpha), from the forward input x. */
   leakyReluBackward(x: number, dy: number, dx: number, len: number, alpha: number): void;
+  /** y = x > 0 ? x : e^x − 1 (ELU, alpha 1). */
+  eluForward(x: number, y: number, len: number): void;
+  /** dx = dy · (y > 0 ? 1 : y + 1), from the forward output y. */
+  eluBackward(y: number, dy: number, dx: number, len: number): void;
   softmaxForward(x: number, y: number, rows: number, cols: number): void;
   /** dx = y ⊙ (dy − Σ_cols dy ⊙ y), from the forward output y. */
   softmaxBackward(y: number, dy: number, dx: number, rows: number, cols: number): void;

@@ -48,7 +48,7 @@ const reluCnn: ModelSpec = {
   ],
 };
 
-/** Padding (asymmetric), overlapping max-pooling, leaky relu, a stride-2 'valid' conv, stride-1 average pooling. */
+/** Padding (asymmetric), overlapping max-pooling, leaky relu, a stride-2 'valid' conv with elu, stride-1 average pooling. */
 const newOpsCnn: ModelSpec = {
   name: 'tiny-new-ops',
   inputShape: [11, 10, 2],
@@ -58,7 +58,7 @@ const newOpsCnn: ModelSpec = {
     { kind: 'MaxPooling2D', name: 'p1', poolSize: [3, 3], strides: [2, 2] }, // 10 × 11 → 4 × 5
     { kind: 'LeakyReLU', name: 'leaky', alpha: 0.2 },
     { kind: 'ZeroPadding2D', name: 'pad2', padding: [[1, 1], [0, 1]] }, // 6 × 6
-    { kind: 'Conv2D', name: 'c2', filters: 3, kernelSize: [2, 2], strides: 2, padding: 'valid', activation: 'linear', useBias: true },
+    { kind: 'Conv2D', name: 'c2', filters: 3, kernelSize: [2, 2], strides: 2, padding: 'valid', activation: 'elu', useBias: true },
     { kind: 'AveragePooling2D', name: 'p2', poolSize: [2, 2], strides: [1, 1] }, // 3 × 3 → 2 × 2
     { kind: 'Flatten', name: 'f' },
     { kind: 'Dense', name: 'd', units: 4, activation: 'softmax', useBias: true },
@@ -146,7 +146,7 @@ describe('Network: finite-difference gradient checks of whole models', () => {
 });
 
 describe('Network: finite-difference gradient checks with padding, any pooling, leaky relu', () => {
-  it('pad → conv → max-pool 3×3/2 → leaky relu → pad → conv stride 2 → avg-pool 2×2/1 → dense: every parameter and input', async () => {
+  it('pad → conv → max-pool 3×3/2 → leaky relu → pad → conv stride 2 (elu) → avg-pool 2×2/1 → dense: every parameter and input', async () => {
     const { worst, checked, kinks } = await gradientCheck(newOpsCnn, 7);
     expect(kinks).toBeLessThan(checked / 50);
     expect(checked).toBeGreaterThan(300);

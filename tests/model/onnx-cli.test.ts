@@ -53,9 +53,9 @@ describe('seeing-digits with ONNX models', () => {
   }, 120_000);
 
   it('evaluate refuses an unsupported model with the node and op, exit code 1', async () => {
-    const { code, stderr } = await run('evaluate', '--model', `${FIXTURES}refuse_elu.onnx`);
+    const { code, stderr } = await run('evaluate', '--model', `${FIXTURES}refuse_selu.onnx`);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^seeing-digits: ONNX node '\/2\/Elu': op Elu is not supported/);
+    expect(stderr).toMatch(/^seeing-digits: ONNX node '\/2\/Selu': op Selu is not supported/);
   });
 
   it('evaluate refuses a broken file clearly', async () => {

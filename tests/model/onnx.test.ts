@@ -56,6 +56,7 @@ describe('ONNX import: PyTorch exports give PyTorch outputs', () => {
     ['leaky_relu_mlp', 'Linear, LeakyReLU(0.1), Linear, opset 14'],
     ['avgpool_padded', 'AvgPool2d(3, stride 2, padding 1) (a Pad and an AveragePool), opset 14'],
     ['conv_stride2_pad1', 'Conv(3×3, stride 2, padding 1) on 28×28: pads the top row, opset 14'],
+    ['elu_cnn', 'Conv(stride 2), ELU, Linear, ELU (fused into the layers before them), opset 14'],
     ['global_avgpool', 'AdaptiveAvgPool2d(1) (GlobalAveragePool) before the classifier, opset 13'],
     ['examples_mnist', "pytorch/examples' MNIST net (narrower): two 'valid' convs, pool, dropouts, LogSoftmax, opset 15"],
     ['keras_cnn', 'a Keras Sequential model in the TensorFlow.js converter layout (model.json), PyTorch weights'],
@@ -207,11 +208,11 @@ describe('ONNX import: conv strides past 2', () => {
 describe('ONNX import: clear refusals', () => {
   const SUPPORTED = /supported: Gemm, MatMul, Add, Conv/;
 
-  it('real exports the engine cannot run: padded or ceil-mode MaxPool, AvgPool excluding its pads, ELU, a shift before a padded conv', () => {
+  it('real exports the engine cannot run: padded or ceil-mode MaxPool, AvgPool excluding its pads, SELU, a shift before a padded conv', () => {
     refuses(bytes('refuse_maxpool_padded.onnx'), /^ONNX node '\/2\/MaxPool': MaxPool with pads \[1,1,1,1\] is not supported \(it pads with −∞/);
     refuses(bytes('refuse_maxpool_ceil.onnx'), /^ONNX node '\/1\/MaxPool': MaxPool with ceil_mode=1 on 25×25 adds a partial window/);
     refuses(bytes('refuse_avgpool_exclude_pad.onnx'), /^ONNX node '\/2\/AveragePool': AveragePool with pads \[1,1,1,1\] and count_include_pad=0 is not supported/);
-    refuses(bytes('refuse_elu.onnx'), /^ONNX node '\/2\/Elu': op Elu is not supported \(the engine has no elu activation\); supported: Gemm, .*LeakyRelu/);
+    refuses(bytes('refuse_selu.onnx'), /^ONNX node '\/2\/Selu': op Selu is not supported \(the engine has no selu activation\); supported: Gemm, .*LeakyRelu, Elu/);
     refuses(bytes('refuse_norm_padded_conv.onnx'), /ONNX node '\/conv\/Conv': input normalisation \(a shift\) before a padded Conv cannot be folded/);
   });
 
