@@ -54,6 +54,8 @@ async function tfjs(backend: 'wasm' | 'cpu', spec: ModelSpec, images: Float32Arr
         return tf.layers.flatten(first);
       case 'Activation':
         return tf.layers.activation({ activation: l.activation, ...first });
+      default:
+        throw new Error(`bench: layer kind ${l.kind} is not in the benchmarked architectures`);
     }
   });
   const model = tf.sequential({ layers });

@@ -310,14 +310,36 @@ function logitsPath(model: tfl.LayersModel, spec: LayerSpec[], split: { logitsLa
 function forwardToLogits(m: Loaded, x: tf.Tensor): tf.Tensor {
   let y = x;
   for (const { spec: s, kernel, bias, linear } of m.logitsPath) {
-    if (s.kind === 'Dense') y = tf.matMul(y as tf.Tensor2D, kernel as tf.Tensor2D);
-    else if (s.kind === 'Conv2D') y = tf.conv2d(y as tf.Tensor4D, kernel as tf.Tensor4D, s.strides, s.padding);
-    else if (s.kind === 'MaxPooling2D') y = tf.maxPool(y as tf.Tensor4D, 2, 2, 'valid');
-    else if (s.kind === 'Flatten') y = tf.reshape(y, [y.shape[0], -1]);
+    y = coreLayer(s, y, kernel);
     if (bias) y = tf.add(y, bias);
     if ('activation' in s && !linear) y = activate(y, s.activation);
   }
   return y;
+}
+
+/** One layer with core ops, before its bias and activation (forwardToLogits and forwardHooked). */
+function coreLayer(s: LayerSpec, y: tf.Tensor, kernel: tf.Tensor | undefined): tf.Tensor {
+  switch (s.kind) {
+    case 'Dense':
+      return tf.matMul(y as tf.Tensor2D, kernel as tf.Tensor2D);
+    case 'Conv2D':
+      return tf.conv2d(y as tf.Tensor4D, kernel as tf.Tensor4D, s.strides, s.padding);
+    case 'MaxPooling2D':
+    case 'AveragePooling2D': {
+      const pool = s.poolSize ?? [2, 2];
+      const strides = s.strides ?? [2, 2];
+      const pooling = s.kind === 'MaxPooling2D' ? tf.maxPool : tf.avgPool;
+      return pooling(y as tf.Tensor4D, pool, strides, 'valid');
+    }
+    case 'ZeroPadding2D':
+      return tf.pad(y, [[0, 0], ...s.padding, [0, 0]]);
+    case 'LeakyReLU':
+      return tf.leakyRelu(y, s.alpha);
+    case 'Flatten':
+      return tf.reshape(y, [y.shape[0], -1]);
+    case 'Activation':
+      return y;
+  }
 }
 
 type At = { layer: number; site: 'pre' | 'out' };
@@ -361,10 +383,7 @@ function forwardHooked(
   };
   let y = hook(-1, 'out', x);
   m.path.forEach(({ spec: s, kernel, bias }, i) => {
-    if (s.kind === 'Dense') y = tf.matMul(y as tf.Tensor2D, kernel as tf.Tensor2D);
-    else if (s.kind === 'Conv2D') y = tf.conv2d(y as tf.Tensor4D, kernel as tf.Tensor4D, s.strides, s.padding);
-    else if (s.kind === 'MaxPooling2D') y = tf.maxPool(y as tf.Tensor4D, 2, 2, 'valid');
-    else if (s.kind === 'Flatten') y = tf.reshape(y, [y.shape[0], -1]);
+    y = coreLayer(s, y, kernel);
     if (bias) y = tf.add(y, bias);
     const act = 'activation' in s ? s.activation : 'linear';
     if (s.kind !== 'Activation' && act !== 'linear') y = hook(i, 'pre', y);
@@ -394,6 +413,8 @@ function activate(y: tf.Tensor, a: ActivationName): tf.Tensor {
       return tf.relu(y);
     case 'sigmoid':
       return tf.sigmoid(y);
+    case 'elu':
+      return tf.elu(y);
     case 'softmax':
       return tf.softmax(y);
   }

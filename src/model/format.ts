@@ -6,6 +6,7 @@
  */
 import {
   ACTIVATIONS,
+  LAYER_KINDS,
   LIMITS,
   type ActivationName,
   type LayerParams,
@@ -171,9 +172,7 @@ function parseLayer(cls: string, cfg: Json, i: number): LayerSpec {
     case 'Conv2D': {
       const kernelSize = pair(cfg.kernel_size, `${where} kernel_size`);
       const strides = pair(cfg.strides ?? [1, 1], `${where} strides`);
-      if (strides[0] !== strides[1] || (strides[0] !== 1 && strides[0] !== 2)) {
-        fail(`${where}: strides [${strides}] are not supported (1 or 2, the same both ways)`);
-      }
+      if (strides[0] !== strides[1]) fail(`${where}: strides [${strides}] are not supported (the same both ways)`);
       const dilation = pair(cfg.dilation_rate ?? [1, 1], `${where} dilation_rate`);
       if (dilation[0] !== 1 || dilation[1] !== 1) fail(`${where}: dilation_rate [${dilation}] is not supported`);
       if ((cfg.groups ?? 1) !== 1) fail(`${where}: grouped convolutions are not supported`);
@@ -182,26 +181,35 @@ function parseLayer(cls: string, cfg: Json, i: number): LayerSpec {
         name,
         filters: checkDim(cfg.filters, `${where} filters`),
         kernelSize,
-        strides: strides[0] as 1 | 2,
+        strides: strides[0],
         padding: padding(cfg.padding, where),
         activation: activation(cfg.activation, where),
         useBias: bool(cfg.use_bias, true),
       };
     }
-    case 'MaxPooling2D': {
+    case 'MaxPooling2D':
+    case 'AveragePooling2D': {
       const pool = pair(cfg.pool_size ?? [2, 2], `${where} pool_size`);
       const strides = cfg.strides == null ? pool : pair(cfg.strides, `${where} strides`);
-      if (pool.join() !== '2,2' || strides.join() !== '2,2' || padding(cfg.padding, where) !== 'valid') {
-        fail(`${where}: only 2×2 pooling with stride 2 and 'valid' padding is supported`);
-      }
-      return { kind: 'MaxPooling2D', name };
+      if (padding(cfg.padding, where) !== 'valid') fail(`${where}: only 'valid' pooling is supported (no padding)`);
+      // The shipped CNN's 2×2 stride 2 stays a bare { kind, name }: its spec reads as it always did.
+      const plain = pool.join() === '2,2' && strides.join() === '2,2';
+      return { kind: cls, name, ...(plain ? {} : { poolSize: pool, strides }) };
+    }
+    case 'ZeroPadding2D':
+      return { kind: 'ZeroPadding2D', name, padding: zeroPadding(cfg.padding ?? 1, where) };
+    case 'LeakyReLU': {
+      // tfjs and Keras 2 call the slope alpha (default 0.3); Keras 3 calls it negative_slope.
+      const alpha = cfg.alpha ?? cfg.negative_slope ?? 0.3;
+      if (typeof alpha !== 'number' || !Number.isFinite(alpha)) fail(`${where}: alpha ${JSON.stringify(alpha)} is not a number`);
+      return { kind: 'LeakyReLU', name, alpha: alpha as number };
     }
     case 'Flatten':
       return { kind: 'Flatten', name };
     case 'Activation':
       return { kind: 'Activation', name, activation: activation(cfg.activation, where) };
     default:
-      return fail(`${where}: unsupported layer type ${cls} (supported: Dense, Conv2D, MaxPooling2D, Flatten, Activation)`);
+      return fail(`${where}: unsupported layer type ${cls} (supported: ${LAYER_KINDS.join(', ')})`);
   }
 }
 
@@ -217,6 +225,22 @@ function padding(v: unknown, where: string): 'valid' | 'same' {
   const p = v ?? 'valid';
   if (p !== 'valid' && p !== 'same') return fail(`${where}: padding ${JSON.stringify(p)} is not supported`);
   return p;
+}
+
+/** Keras' ZeroPadding2D padding: p (all sides), [ph, pw] (symmetric) or [[top, bottom], [left, right]]. */
+function zeroPadding(v: unknown, where: string): [[number, number], [number, number]] {
+  const n = (x: unknown) => {
+    if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x > LIMITS.maxDim) {
+      return fail(`${where}: padding ${JSON.stringify(v)} must hold sizes from 0 to ${LIMITS.maxDim}`);
+    }
+    return x;
+  };
+  if (typeof v === 'number') return [[n(v), n(v)], [n(v), n(v)]];
+  if (Array.isArray(v) && v.length === 2 && v.every((d) => typeof d === 'number')) return [[n(v[0]), n(v[0])], [n(v[1]), n(v[1])]];
+  if (Array.isArray(v) && v.length === 2 && v.every((d) => Array.isArray(d) && d.length === 2)) {
+    return [[n(v[0][0]), n(v[0][1])], [n(v[1][0]), n(v[1][1])]];
+  }
+  return fail(`${where}: padding ${JSON.stringify(v)} is not p, [ph, pw] or [[top, bottom], [left, right]]`);
 }
 
 function pair(v: unknown, what: string): [number, number] {
@@ -344,7 +368,14 @@ function layerConfig(l: LayerSpec): Record<string, unknown> {
         use_bias: l.useBias,
       };
     case 'MaxPooling2D':
-      return { ...base, pool_size: [2, 2], strides: [2, 2], padding: 'valid', data_format: 'channels_last' };
+    case 'AveragePooling2D': {
+      const pool = l.poolSize ?? [2, 2];
+      return { ...base, pool_size: pool, strides: l.strides ?? [2, 2], padding: 'valid', data_format: 'channels_last' };
+    }
+    case 'ZeroPadding2D':
+      return { ...base, padding: l.padding, data_format: 'channels_last' };
+    case 'LeakyReLU':
+      return { ...base, alpha: l.alpha };
     case 'Flatten':
       return base;
     case 'Activation':

@@ -8,7 +8,7 @@
  */
 import type { EngineExports } from '../wasm/abi.ts';
 import type { Arena } from '../wasm/wasm.ts';
-import { convGeometry, layerShapes, size } from './shapes.ts';
+import { convGeometry, layerShapes, poolGeometry, size } from './shapes.ts';
 import { checkNetworkMemory } from './memory.ts';
 import type { ActivationName, LayerOutput, LayerParams, LayerSpec, LoadedModel, ModelSpec } from './spec.ts';
 
@@ -120,6 +120,9 @@ export class Network {
           a = newBuf(out);
           break;
         case 'MaxPooling2D':
+        case 'AveragePooling2D':
+        case 'ZeroPadding2D':
+        case 'LeakyReLU': // computed from x directly: its output is its only tensor
           z = a = newBuf(out);
           break;
         case 'Flatten':
@@ -198,11 +201,12 @@ export class Network {
         case 'Conv2D':
           ex.conv2dForward(s.x.ptr, s.param!.kernel, s.param!.bias, s.z.ptr, n, ...s.conv!, this.scratch);
           break;
-        case 'MaxPooling2D': {
-          const [h, w, c] = s.x.shape;
-          ex.maxPool2Forward(s.x.ptr, s.a.ptr, n, h, w, c);
+        case 'MaxPooling2D':
+        case 'AveragePooling2D':
+        case 'ZeroPadding2D':
+        case 'LeakyReLU':
+          this.forwardPlain(s, n);
           break;
-        }
         case 'Flatten':
         case 'Activation':
           break;
@@ -212,6 +216,51 @@ export class Network {
       hooks?.forward?.(i, 'out', view(s.a));
     }
     if (!this.endsInSoftmax) ex.softmaxForward(this.logits.ptr, this.probs.ptr, n, this.classes);
+  }
+
+  /** Layers without parameters whose output is computed from their input: pooling, padding, leaky relu. */
+  private forwardPlain(s: Step, n: number): void {
+    const ex = this.ex;
+    const l = s.spec;
+    const [h, w, c] = s.x.shape;
+    switch (l.kind) {
+      case 'MaxPooling2D':
+      case 'AveragePooling2D': {
+        const g = poolGeometry(l, h, w);
+        if (l.kind === 'AveragePooling2D') return ex.avgPoolForward(s.x.ptr, s.a.ptr, n, h, w, c, g.ph, g.pw, g.sh, g.sw);
+        // 2×2 stride 2 (the shipped CNN) keeps its own kernel; both give the same values.
+        if (isPool2(g)) return ex.maxPool2Forward(s.x.ptr, s.a.ptr, n, h, w, c);
+        return ex.maxPoolForward(s.x.ptr, s.a.ptr, n, h, w, c, g.ph, g.pw, g.sh, g.sw);
+      }
+      case 'ZeroPadding2D': {
+        const [[t, b], [left, r]] = l.padding;
+        return ex.pad2dForward(s.x.ptr, s.a.ptr, n, h, w, c, t, b, left, r);
+      }
+      case 'LeakyReLU':
+        return ex.leakyReluForward(s.x.ptr, s.a.ptr, n * s.a.size, l.alpha);
+    }
+  }
+
+  /** x.grad from a.grad for the layers of forwardPlain. */
+  private backwardPlain(s: Step, n: number): void {
+    const ex = this.ex;
+    const l = s.spec;
+    const [h, w, c] = s.x.shape;
+    switch (l.kind) {
+      case 'MaxPooling2D':
+      case 'AveragePooling2D': {
+        const g = poolGeometry(l, h, w);
+        if (l.kind === 'AveragePooling2D') return ex.avgPoolBackward(s.a.grad, s.x.grad, n, h, w, c, g.ph, g.pw, g.sh, g.sw);
+        if (isPool2(g)) return ex.maxPool2Backward(s.x.ptr, s.a.grad, s.x.grad, n, h, w, c);
+        return ex.maxPoolBackward(s.x.ptr, s.a.grad, s.x.grad, n, h, w, c, g.ph, g.pw, g.sh, g.sw);
+      }
+      case 'ZeroPadding2D': {
+        const [[t, b], [left, r]] = l.padding;
+        return ex.pad2dBackward(s.a.grad, s.x.grad, n, h, w, c, t, b, left, r);
+      }
+      case 'LeakyReLU':
+        return ex.leakyReluBackward(s.x.ptr, s.a.grad, s.x.grad, n * s.a.size, l.alpha);
+    }
   }
 
   private activate(s: Step, n: number): void {
@@ -224,6 +273,8 @@ export class Network {
         return ex.reluForward(s.z.ptr, s.a.ptr, len);
       case 'sigmoid':
         return ex.sigmoidForward(s.z.ptr, s.a.ptr, len);
+      case 'elu':
+        return ex.eluForward(s.z.ptr, s.a.ptr, len);
       case 'softmax': {
         const cols = s.a.shape[s.a.shape.length - 1];
         return ex.softmaxForward(s.z.ptr, s.a.ptr, len / cols, cols);
@@ -243,6 +294,8 @@ export class Network {
         return ex.reluBackward(s.z.ptr, s.a.grad, s.z.grad, len);
       case 'sigmoid':
         return ex.sigmoidBackward(s.a.ptr, s.a.grad, s.z.grad, len);
+      case 'elu':
+        return ex.eluBackward(s.a.ptr, s.a.grad, s.z.grad, len);
       case 'softmax': {
         const cols = s.a.shape[s.a.shape.length - 1];
         return ex.softmaxBackward(s.a.ptr, s.a.grad, s.z.grad, len / cols, cols);
@@ -279,11 +332,12 @@ export class Network {
           if (needDx) ex.conv2dBackwardInput(s.z.grad, p.kernel, s.x.grad, n, ...s.conv!, this.scratch);
           break;
         }
-        case 'MaxPooling2D': {
-          const [h, w, c] = s.x.shape;
-          if (needDx) ex.maxPool2Backward(s.x.ptr, s.a.grad, s.x.grad, n, h, w, c);
+        case 'MaxPooling2D':
+        case 'AveragePooling2D':
+        case 'ZeroPadding2D':
+        case 'LeakyReLU':
+          if (needDx) this.backwardPlain(s, n);
           break;
-        }
         case 'Flatten': // shares memory and gradient with its input
         case 'Activation': // done by activateBackward (z is x)
           break;
@@ -305,7 +359,7 @@ export class Network {
       if (i !== from.layer || from.site === 'out') {
         hooks.backward?.(i, 'out', view(s.a));
         if (s.a !== s.z) {
-          // NOTE: tanh, sigmoid and softmax take their derivative from their output, which a forward hook may have
+          // NOTE: tanh, sigmoid, elu and softmax take their derivative from their output, which a forward hook may have
           // replaced: compute it again from z (the layers above are done with it; their values were copied out).
           this.activate(s, n);
           this.activateBackward(s, n);
@@ -319,11 +373,12 @@ export class Network {
         case 'Conv2D':
           ex.conv2dBackwardInput(s.z.grad, s.param!.kernel, s.x.grad, n, ...s.conv!, this.scratch);
           break;
-        case 'MaxPooling2D': {
-          const [h, w, c] = s.x.shape;
-          ex.maxPool2Backward(s.x.ptr, s.a.grad, s.x.grad, n, h, w, c);
+        case 'MaxPooling2D':
+        case 'AveragePooling2D':
+        case 'ZeroPadding2D':
+        case 'LeakyReLU':
+          this.backwardPlain(s, n);
           break;
-        }
         case 'Flatten': // shares memory and gradient with its input
         case 'Activation': // done by activateBackward (z is x)
           break;
@@ -432,6 +487,8 @@ export class Network {
     }
   }
 }
+
+const isPool2 = (g: { ph: number; pw: number; sh: number; sw: number }) => g.ph === 2 && g.pw === 2 && g.sh === 2 && g.sw === 2;
 
 /** A Dense/Conv2D with a non-linear activation has a pre-activation of its own (an Activation layer's is its input). */
 function hasPre(s: Step): boolean {

@@ -10,7 +10,7 @@ import { permuteRows, relayConvKernel, sameFlattenOrder, type Chw } from './onnx
 
 export const EXPORT_OPSET = 13;
 
-const OP_OF = { relu: 'Relu', tanh: 'Tanh', sigmoid: 'Sigmoid', softmax: 'Softmax' } as const;
+const OP_OF = { relu: 'Relu', tanh: 'Tanh', sigmoid: 'Sigmoid', softmax: 'Softmax', elu: 'Elu' } as const;
 
 export function serializeOnnx(model: LoadedModel): Uint8Array {
   const { spec, params } = model;
@@ -65,7 +65,21 @@ export function serializeOnnx(model: LoadedModel): Uint8Array {
         break;
       }
       case 'MaxPooling2D':
-        node(l.name, 'MaxPool', [x], [ints('kernel_shape', [2, 2]), ints('strides', [2, 2])]);
+      case 'AveragePooling2D': {
+        const op = l.kind === 'MaxPooling2D' ? 'MaxPool' : 'AveragePool';
+        node(l.name, op, [x], [ints('kernel_shape', l.poolSize ?? [2, 2]), ints('strides', l.strides ?? [2, 2])]);
+        break;
+      }
+      case 'ZeroPadding2D': {
+        const [[t, b], [left, r]] = l.padding;
+        // NCHW pads: every axis's begin, then every axis's end (opset 11+ takes them as an int64 input).
+        const pads = new BigInt64Array([0, 0, t, left, 0, 0, b, r].map(BigInt));
+        initializer.push({ name: `${l.name}.pads`, dims: [8], dataType: onnx.TensorProto.DataType.INT64, rawData: new Uint8Array(pads.buffer) });
+        node(l.name, 'Pad', [x, `${l.name}.pads`]);
+        break;
+      }
+      case 'LeakyReLU':
+        node(l.name, 'LeakyRelu', [x], [{ name: 'alpha', type: onnx.AttributeProto.AttributeType.FLOAT, f: l.alpha }]);
         break;
       case 'Flatten':
         node(l.name, 'Flatten', [x], [int('axis', 1)]);

@@ -6,29 +6,27 @@
  *   - conv kernels [co, ci, kh, kw] become [kh, kw, ci, co];
  *   - a Flatten of a C×H×W map yields C·H·W order in PyTorch but H·W·C in the engine, so the flat vector carries
  *     that permutation until the next Gemm/MatMul, whose kernel rows are permuted to match;
- *   - explicit conv pads are accepted where they compute what TensorFlow's 'valid' or 'same' compute.
+ *   - conv pads that compute what TensorFlow's 'valid' or 'same' compute become that padding; any other pads
+ *     (PyTorch's stride-2 padding=1, asymmetric pads, a zero Pad) become a ZeroPadding2D layer before a 'valid' conv.
  * BatchNormalization is folded into the conv or dense before it; Dropout and Identity are dropped; LogSoftmax is
  * read as Softmax (the tools show probabilities; the logits before it are the model's own). Anything else is
  * refused with the node's name and op: nothing is approximated.
  */
 import { convGeometry, layerShapes } from './shapes.ts';
-import type { ActivationName, Conv2DSpec, DenseSpec, LayerParams, LayerSpec, LoadedModel } from './spec.ts';
+import type { ActivationName, Conv2DSpec, DenseSpec, LayerParams, LayerSpec, LoadedModel, ZeroPadding2DSpec } from './spec.ts';
 import { permuteRows, relayConvKernel, sameFlattenOrder, type Chw } from './onnx-layout.ts';
 import { Attributes, decodeModel, fail, int, onnx } from './onnx-read.ts';
 import { constNode, constOf, fold, shapeOf, type Const } from './onnx-consts.ts';
 
 export const SUPPORTED_OPS = [
-  'Gemm', 'MatMul', 'Add', 'Conv', 'Relu', 'Tanh', 'Sigmoid', 'MaxPool', 'Flatten', 'Reshape', 'Transpose',
-  'Softmax', 'LogSoftmax', 'Dropout', 'Identity', 'BatchNormalization', 'Constant', 'Sub', 'Mul', 'Div',
-  'AveragePool', 'GlobalAveragePool',
+  'Gemm', 'MatMul', 'Add', 'Conv', 'Relu', 'LeakyRelu', 'Elu', 'Tanh', 'Sigmoid', 'MaxPool', 'AveragePool',
+  'GlobalAveragePool', 'Pad', 'Flatten', 'Reshape', 'Transpose', 'Softmax', 'LogSoftmax', 'Dropout', 'Identity',
+  'BatchNormalization', 'Constant', 'Sub', 'Mul', 'Div',
   'Shape', 'Gather', 'Unsqueeze', 'Squeeze', 'Concat', 'Cast',
 ] as const;
 
 /** What the engine would need for ops PyTorch models commonly have but that are refused here (said in the error). */
 const ENGINE_LACKS: Record<string, string> = {
-  LeakyRelu: 'the engine has no leaky-relu activation',
-  Pad: 'the engine has no padding layer',
-  Elu: 'the engine has no elu activation',
   Selu: 'the engine has no selu activation',
   Gelu: 'the engine has no gelu activation',
 };
@@ -44,6 +42,10 @@ interface Stream {
 }
 
 const size = (d: number[]) => d.reduce((a, b) => a * b, 1);
+
+/** poolSize and strides for a pooling spec; omitted for 2×2 stride 2, so such a layer reads as the shipped CNN's. */
+const poolFields = (pool: number[], strides: number[]) =>
+  pool.join() === '2,2' && strides.join() === '2,2' ? {} : { poolSize: [pool[0], pool[1]] as [number, number], strides: [strides[0], strides[1]] as [number, number] };
 
 /** Ops that may come between an input normalisation and the layer it is folded into. */
 const PASS_AFFINE = new Set(['Identity', 'Dropout', 'Flatten', 'Reshape', 'Transpose', 'Pad', 'Add', 'Sub', 'Mul', 'Div', 'Gemm', 'MatMul', 'Conv']);
@@ -181,6 +183,11 @@ class Converter {
       case 'Tanh':
       case 'Sigmoid':
         return this.activation(n, where, op.toLowerCase() as ActivationName);
+      case 'LeakyRelu':
+        return this.leakyRelu(n, at, where);
+      case 'Elu':
+        if (at.float('alpha', 1) !== 1) fail(`${where}: Elu with alpha ${at.float('alpha', 1)} is not supported (alpha 1, PyTorch's default, is)`);
+        return this.activation(n, where, 'elu');
       case 'Softmax':
       case 'LogSoftmax':
         this.checkSoftmaxAxis(at, where);
@@ -191,12 +198,8 @@ class Converter {
         return this.reshape(n, at, where, arg(1, 'shape'));
       case 'Transpose':
         return this.transpose(n, at, where);
-      case 'Pad': {
-        // PyTorch writes a Pad of zeros before some AveragePools; a Pad that pads nothing is harmless.
-        const pads = inputs[1] ? this.consts.get(inputs[1])?.ints : at.ints('pads', undefined);
-        if (pads && pads.every((p) => p === 0)) return this.continueAs(out);
-        return fail(`${where}: op Pad is not supported (${ENGINE_LACKS.Pad}); supported: ${SUPPORTED_OPS.join(', ')}`);
-      }
+      case 'Pad':
+        return this.pad(n, at, where);
       default: {
         const why = ENGINE_LACKS[op] ? ` (${ENGINE_LACKS[op]})` : '';
         return fail(`${where}: op ${op} is not supported${why}; supported: ${SUPPORTED_OPS.join(', ')}`);
@@ -304,6 +307,8 @@ class Converter {
   private foldAffine(kernel: Float32Array, units: number, bias: Float32Array | undefined, where: string, padded: boolean) {
     const { scale, shift } = this.affine;
     if (!this.pendingAffine()) return { kernel, bias };
+    // A ZeroPadding2D before this layer (a Pad op) pads the normalised input with zeros, as a padded conv does.
+    padded ||= this.layers.some((l) => l.kind === 'ZeroPadding2D');
     if (shift !== 0 && padded) fail(`${where}: input normalisation (a shift) before a padded Conv cannot be folded; the engine would need a normalisation layer`);
     const sums = new Float64Array(units);
     kernel.forEach((w, i) => (sums[i % units] += w));
@@ -358,12 +363,13 @@ class Converter {
     const ks = at.ints('kernel_shape', [kh, kw])!;
     if (ks[0] !== kh || ks[1] !== kw) fail(`${where}: kernel_shape [${ks}] does not match W [${wc.dims}]`);
     const strides = at.ints('strides', [1, 1])!;
-    if (strides[0] !== strides[1] || (strides[0] !== 1 && strides[0] !== 2)) {
-      fail(`${where}: strides [${strides}] are not supported (the engine's convolutions take stride 1 or 2, the same both ways)`);
+    if (strides.length !== 2 || strides[0] !== strides[1] || strides[0] < 1) {
+      fail(`${where}: strides [${strides}] are not supported (the engine's convolutions take one stride, the same both ways)`);
     }
-    const s = strides[0] as 1 | 2;
-    const { padding, oh, ow } = this.convPadding(at, where, [h, w], [kh, kw], s);
-    const padded = padding === 'same' && (kh > 1 || kw > 1);
+    const s = strides[0];
+    const { padding, oh, ow, explicit } = this.convPadding(at, where, [h, w], [kh, kw], s);
+    if (explicit) this.padLayer(n, where, explicit);
+    const padded = (padding === 'same' && (kh > 1 || kw > 1)) || !!explicit;
     const { kernel, bias } = this.foldAffine(relayConvKernel(weights, wc.dims), co, b ? this.broadcastBias(b, co, where) : undefined, where, padded);
     const layer: Conv2DSpec = {
       kind: 'Conv2D', name: this.layerName(n, 'Conv'), filters: co, kernelSize: [kh, kw], strides: s, padding,
@@ -377,7 +383,7 @@ class Converter {
    * ONNX pads (or auto_pad) → the engine's 'valid' or 'same', when they compute the same outputs: the same output
    * size and the same padding before the first row and column (padding after the last is zeros either way).
    */
-  private convPadding(at: Attributes, where: string, [h, w]: number[], [kh, kw]: number[], s: 1 | 2) {
+  private convPadding(at: Attributes, where: string, [h, w]: number[], [kh, kw]: number[], s: number) {
     const auto = at.string('auto_pad', 'NOTSET');
     const size = (x: number, k: number, before: number, after: number) => Math.floor((x + before + after - k) / s) + 1;
     let pads: number[];
@@ -390,71 +396,102 @@ class Converter {
       pads = [before(th), before(tw), th - before(th), tw - before(tw)];
     } else if (auto === 'NOTSET') pads = at.ints('pads', [0, 0, 0, 0])!;
     else return fail(`${where}: auto_pad ${auto} is not supported`);
-    if (pads.length !== 4 || pads.some((p) => p < 0)) fail(`${where}: pads [${pads}] are not supported`);
+    if (pads.length !== 4 || pads.some((p) => p < 0)) fail(`${where}: pads [${pads}] are not supported (4 sizes ≥ 0)`);
     const oh = size(h, kh, pads[0], pads[2]);
     const ow = size(w, kw, pads[1], pads[3]);
+    if (oh < 1 || ow < 1) fail(`${where}: a ${kh}×${kw} kernel with pads [${pads}] does not fit ${h}×${w}`);
     for (const padding of ['valid', 'same'] as const) {
       const tf = convGeometry({ kernelSize: [kh, kw], strides: s, padding } as Conv2DSpec, h, w);
-      if (tf.oh === oh && tf.ow === ow && tf.padTop === pads[0] && tf.padLeft === pads[1] && oh > 0 && ow > 0) {
-        return { padding, oh, ow };
-      }
+      if (tf.oh === oh && tf.ow === ow && tf.padTop === pads[0] && tf.padLeft === pads[1]) return { padding, oh, ow };
     }
-    return fail(
-      `${where}: pads [${pads}] (top, left, bottom, right) with stride ${s} on ${h}×${w} match neither 'valid' nor ` +
-        `TensorFlow's 'same' (which pads the bottom/right first); the engine would need explicit padding`,
-    );
-  }
-
-  private maxPool(n: onnx.INodeProto, at: Attributes, where: string): void {
-    if (!this.stream.image) fail(`${where}: MaxPool on a flat vector`);
-    if ((n.output ?? []).filter(Boolean).length > 1 && this.readers.has(n.output![1])) fail(`${where}: MaxPool indices are not supported`);
-    const [c, h, w] = this.stream.dims;
-    const k = at.ints('kernel_shape', [])!;
-    const s = at.ints('strides', [1, 1])!;
-    const pads = at.ints('pads', [0, 0, 0, 0])!;
-    const dil = at.ints('dilations', [1, 1])!;
-    const ceil = at.int('ceil_mode', 0) !== 0;
-    const out = (x: number, after: number) => (ceil ? Math.ceil : Math.floor)((x + after - 2) / 2) + 1;
-    const ok =
-      k.join() === '2,2' && s.join() === '2,2' && dil.join() === '1,1' && pads[0] === 0 && pads[1] === 0 &&
-      at.string('auto_pad', 'NOTSET') === 'NOTSET' && out(h, pads[2]) === h >> 1 && out(w, pads[3]) === w >> 1;
-    if (!ok) {
-      fail(`${where}: MaxPool kernel [${k}] strides [${s}] pads [${pads}] on ${h}×${w} is not supported (only 2×2 windows, stride 2, no padding)`);
-    }
-    this.push({ kind: 'MaxPooling2D', name: this.layerName(n, 'MaxPool') });
-    this.continueAs(n.output![0], { dims: [c, h >> 1, w >> 1] });
+    // Neither (PyTorch's stride-2 padding=1 on an even size pads the top row, TensorFlow's 'same' only the bottom;
+    // asymmetric pads): zeros of their own, then a 'valid' conv. Pads past the last window are never read.
+    return { padding: 'valid' as const, oh, ow, explicit: pads };
   }
 
   /**
-   * Average pooling without padding is exactly a 'valid' convolution whose kernel holds 1/(kh·kw) from each channel
-   * to itself and 0 across channels; the engine has no pooling layer of its own for it. (Its cost: c² weights.)
+   * A ZeroPadding2D layer from ONNX pads [top, left, bottom, right]: a Pad node's own, or the padding of node `n`'s
+   * conv or pool (named after it).
+   */
+  private padLayer(n: onnx.INodeProto, where: string, [t, l, b, r]: number[]): void {
+    if (!this.stream.image) fail(`${where}: padding a flat vector`);
+    const [c, h, w] = this.stream.dims;
+    const name = n.opType === 'Pad' ? this.layerName(n, 'Pad') : this.layerName({ name: `${n.name || n.opType}_pad` }, 'Pad');
+    const layer: ZeroPadding2DSpec = { kind: 'ZeroPadding2D', name, padding: [[t, b], [l, r]] };
+    this.push(layer);
+    this.stream = { ...this.stream, dims: [c, h + t + b, w + l + r] };
+  }
+
+  /** Pad with zeros on the two spatial axes (constant mode, value 0): a ZeroPadding2D layer. */
+  private pad(n: onnx.INodeProto, at: Attributes, where: string): void {
+    const inputs = n.input ?? [];
+    const mode = at.string('mode', 'constant');
+    // opset < 11: pads and value are attributes; 11+: inputs (pads, constant_value, and from 18 axes).
+    const pads = inputs[1] ? this.constArg(inputs[1], `${where}: pads`).ints : at.ints('pads', undefined);
+    const value = inputs[2] ? this.constArg(inputs[2], `${where}: constant_value`).f32?.[0] : at.float('value', 0);
+    if (!pads || pads.length !== 8 || pads.some((p) => typeof p !== 'number')) return fail(`${where}: Pad needs 8 constant pads (NCHW)`);
+    const [n0, c0, t, l, n1, c1, b, r] = pads as number[];
+    if (inputs[3]) fail(`${where}: Pad with an axes input is not supported`);
+    if (mode !== 'constant' || value !== 0) fail(`${where}: only zero padding is supported (Pad mode ${mode}, value ${value})`);
+    if (n0 || c0 || n1 || c1) fail(`${where}: Pad [${pads}] pads the batch or the channels; only rows and columns can be padded`);
+    if ([t, l, b, r].some((p) => p < 0)) fail(`${where}: Pad [${pads}] crops (negative pads are not supported)`);
+    if (t + l + b + r > 0) this.padLayer(n, where, [t, l, b, r]);
+    this.continueAs(n.output![0]);
+  }
+
+  private maxPool(n: onnx.INodeProto, at: Attributes, where: string): void {
+    if ((n.output ?? []).filter(Boolean).length > 1 && this.readers.has(n.output![1])) fail(`${where}: MaxPool indices are not supported`);
+    const dil = at.ints('dilations', [1, 1])!;
+    if (dil.some((d) => d !== 1)) fail(`${where}: MaxPool dilations [${dil}] are not supported`);
+    const { pool, strides, oh, ow } = this.poolWindow(n, at, where, false);
+    this.push({ kind: 'MaxPooling2D', name: this.layerName(n, 'MaxPool'), ...poolFields(pool, strides) });
+    this.continueAs(n.output![0], { dims: [this.stream.dims[0], oh, ow] });
+  }
+
+  /**
+   * AveragePool: the engine's average pooling over 'valid' windows. Pads count as zeros when count_include_pad=1
+   * (a ZeroPadding2D layer before the pool computes exactly that); GlobalAveragePool is one window over the map.
    */
   private averagePool(n: onnx.INodeProto, at: Attributes, where: string, global: boolean): void {
     if (!this.stream.image) fail(`${where}: ${n.opType} on a flat vector`);
     const [c, h, w] = this.stream.dims;
-    const [kh, kw] = global ? [h, w] : at.ints('kernel_shape', [])!;
-    const strides = global ? [1, 1] : at.ints('strides', [1, 1])!;
-    const pads = at.ints('pads', [0, 0, 0, 0])!;
-    const s = strides[0];
-    const out = (x: number, k: number) => Math.floor((x - k) / s) + 1;
-    const ceilOut = (x: number, k: number) => Math.ceil((x - k) / s) + 1;
-    const ceil = at.int('ceil_mode', 0) !== 0;
-    const ok =
-      kh > 0 && kw > 0 && kh <= h && kw <= w && strides[0] === strides[1] && (s === 1 || s === 2) &&
-      pads.every((p) => p === 0) && at.string('auto_pad', 'NOTSET') === 'NOTSET' &&
-      (!ceil || (ceilOut(h, kh) === out(h, kh) && ceilOut(w, kw) === out(w, kw)));
-    if (!ok) {
-      fail(`${where}: ${n.opType} kernel [${kh},${kw}] strides [${strides}] pads [${pads}] on ${h}×${w} is not supported (stride 1 or 2, no padding)`);
+    const window = global ? { pool: [h, w], strides: [h, w], oh: 1, ow: 1 } : this.poolWindow(n, at, where, true);
+    this.push({ kind: 'AveragePooling2D', name: this.layerName(n, n.opType!), ...poolFields(window.pool, window.strides) });
+    this.continueAs(n.output![0], { dims: [c, window.oh, window.ow] });
+  }
+
+  /**
+   * A pool's window, strides and output size, 'valid' with the floor rule (what the engine's pooling computes).
+   * ceil_mode is accepted where it gives the same size. Pads: refused for MaxPool (they pad with −∞); for
+   * AveragePool with count_include_pad=1 they become a ZeroPadding2D layer (the average then counts the zeros).
+   */
+  private poolWindow(n: onnx.INodeProto, at: Attributes, where: string, average: boolean) {
+    const op = n.opType;
+    if (!this.stream.image) fail(`${where}: ${op} on a flat vector`);
+    const pool = at.ints('kernel_shape', [])!;
+    const strides = at.ints('strides', [1, 1])!; // ONNX's default is 1, not the window
+    if (pool.length !== 2 || strides.length !== 2 || [...pool, ...strides].some((v) => v < 1)) {
+      fail(`${where}: ${op} kernel_shape [${pool}] strides [${strides}] are not 2-D`);
     }
-    const kernel = new Float32Array(kh * kw * c * c);
-    for (let k = 0; k < kh * kw; k++) for (let ch = 0; ch < c; ch++) kernel[(k * c + ch) * c + ch] = 1 / (kh * kw);
-    const layer: Conv2DSpec = {
-      kind: 'Conv2D', name: this.layerName(n, n.opType!), filters: c, kernelSize: [kh, kw], strides: s as 1 | 2,
-      padding: 'valid', activation: 'linear', useBias: false,
-    };
-    this.push(layer, { kernel });
-    this.open = undefined; // a BatchNormalization or bias after a pool is not the pool's to absorb
-    this.continueAs(n.output![0], { dims: [c, out(h, kh), out(w, kw)] });
+    if (at.string('auto_pad', 'NOTSET') !== 'NOTSET') fail(`${where}: ${op} auto_pad ${at.string('auto_pad', '')} is not supported (give pads)`);
+    const pads = at.ints('pads', [0, 0, 0, 0])!;
+    if (pads.length !== 4 || pads.some((p) => p < 0)) fail(`${where}: ${op} pads [${pads}] are not supported`);
+    if (pads.some((p) => p > 0)) {
+      if (!average) fail(`${where}: MaxPool with pads [${pads}] is not supported (it pads with −∞; the engine pools 'valid' windows only)`);
+      if (at.int('count_include_pad', 0) === 0) {
+        fail(`${where}: AveragePool with pads [${pads}] and count_include_pad=0 is not supported (PyTorch's count_include_pad=True is)`);
+      }
+      this.padLayer(n, where, pads);
+    }
+    const [, h, w] = this.stream.dims;
+    const out = (x: number, k: number, s: number, round: (v: number) => number) => round((x - k) / s) + 1;
+    const [oh, ow] = [out(h, pool[0], strides[0], Math.floor), out(w, pool[1], strides[1], Math.floor)];
+    if (h < pool[0] || w < pool[1]) fail(`${where}: a ${pool.join('×')} ${op} window does not fit ${h}×${w}`);
+    const ceil = at.int('ceil_mode', 0) !== 0;
+    if (ceil && (out(h, pool[0], strides[0], Math.ceil) !== oh || out(w, pool[1], strides[1], Math.ceil) !== ow)) {
+      fail(`${where}: ${op} with ceil_mode=1 on ${h}×${w} adds a partial window (the engine pools with floor; ceil_mode=False is supported)`);
+    }
+    return { pool, strides, oh, ow };
   }
 
   /** y = γ (x − μ) / √(σ² + ε) + β, folded into the conv/dense before it: scale its kernel's outputs, shift its bias. */
@@ -494,6 +531,14 @@ class Converter {
       this.continueAs(n.output![0]);
     }
     this.open = undefined; // nothing folds through an activation
+  }
+
+  /** LeakyRelu(alpha) → a LeakyReLU layer (the engine's activations take no parameter). */
+  private leakyRelu(n: onnx.INodeProto, at: Attributes, where: string): void {
+    const alpha = at.float('alpha', 0.01);
+    if (!Number.isFinite(alpha)) fail(`${where}: LeakyRelu alpha ${alpha}`);
+    this.push({ kind: 'LeakyReLU', name: this.layerName(n, 'LeakyRelu'), alpha });
+    this.continueAs(n.output![0]);
   }
 
   /** The softmax must run over the class scores, not over a singleton axis. */

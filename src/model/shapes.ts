@@ -1,5 +1,5 @@
 /** Shape inference for Sequential models: one place that knows how each layer maps shapes. */
-import { LIMITS, type Conv2DSpec, type ModelSpec } from './spec.ts';
+import { LIMITS, type Conv2DSpec, type ModelSpec, type PoolingSpec } from './spec.ts';
 
 export interface LayerShape {
   input: number[];
@@ -18,6 +18,13 @@ export function convGeometry(l: Conv2DSpec, h: number, w: number) {
   const padH = Math.max((oh - 1) * s + kh - h, 0);
   const padW = Math.max((ow - 1) * s + kw - w, 0);
   return { oh, ow, padTop: padH >> 1, padLeft: padW >> 1 };
+}
+
+/** A pooling layer's window and strides (2×2, stride 2 when not given) and its 'valid' output size over h×w. */
+export function poolGeometry(l: PoolingSpec, h: number, w: number) {
+  const [ph, pw] = l.poolSize ?? [2, 2];
+  const [sh, sw] = l.strides ?? [2, 2];
+  return { ph, pw, sh, sw, oh: Math.floor((h - ph) / sh) + 1, ow: Math.floor((w - pw) / sw) + 1 };
 }
 
 /** Input and output shape (no batch dimension) of every layer; throws when they do not chain. */
@@ -43,13 +50,25 @@ export function layerShapes(spec: ModelSpec): LayerShape[] {
         break;
       }
       case 'MaxPooling2D':
-        if (input.length !== 3 || input[0] < 2 || input[1] < 2) throw shapeError(`${where} cannot pool [${input}]`);
-        shape = [input[0] >> 1, input[1] >> 1, input[2]];
+      case 'AveragePooling2D': {
+        if (input.length !== 3) throw shapeError(`${where} needs an [h, w, c] input, got [${input}]`);
+        const g = poolGeometry(l, input[0], input[1]);
+        if (input[0] < g.ph || input[1] < g.pw) throw shapeError(`${where} cannot pool [${input}] with ${g.ph}×${g.pw} windows`);
+        shape = [g.oh, g.ow, input[2]];
         break;
+      }
+      case 'ZeroPadding2D': {
+        if (input.length !== 3) throw shapeError(`${where} needs an [h, w, c] input, got [${input}]`);
+        const [[t, b], [left, r]] = l.padding;
+        shape = [input[0] + t + b, input[1] + left + r, input[2]];
+        if (shape[0] > LIMITS.maxDim || shape[1] > LIMITS.maxDim) throw shapeError(`${where} output [${shape}] is too large`);
+        break;
+      }
       case 'Flatten':
         shape = [input.reduce((a, b) => a * b, 1)];
         break;
       case 'Activation':
+      case 'LeakyReLU':
         break;
     }
     if (params > LIMITS.maxParams) throw shapeError(`the model has more than ${LIMITS.maxParams} parameters`);

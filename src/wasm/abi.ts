@@ -27,7 +27,7 @@ export interface EngineExports {
   // --- conv2d.ts: x [n, h, w, c], filter [kh, kw, c, co] (TensorFlow.js layout), b [co], y [n, oh, ow, co] -------
   // padTop/padLeft and oh/ow are computed by the caller with TensorFlow's 'valid' / 'same' rules
   // ('valid': oh = ceil((h − kh + 1) / s); 'same': oh = ceil(h / s), padTop = floor(max((oh − 1)·s + kh − h, 0) / 2);
-  // the bottom/right padding is whatever the output size implies). stride is 1 or 2 (any s ≥ 1 works); these
+  // the bottom/right padding is whatever the output size implies). stride is any s ≥ 1 (PyTorch CNNs use 1 and 2); these
   // rules always give 0 ≤ padTop < kh and 0 ≤ padLeft < kw, which the kernels rely on (the TS side checks).
   // Every conv2d kernel takes `scratch`: conv2dScratchLength(same shape args) floats, 16-byte aligned, planned once
   // per layer and shared by the three kernels (it holds a zero-padded copy of x or dy and the flipped filter).
@@ -53,6 +53,21 @@ export interface EngineExports {
   /** Routes dy to the max of each window (the first in row-major order on ties); zeros elsewhere. */
   maxPool2Backward(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number): void;
 
+  // --- pool.ts: any window ph×pw, strides sh, sw, 'valid': oh = floor((h − ph) / sh) + 1, ow likewise ---------
+  // The caller checks h ≥ ph and w ≥ pw. Windows may overlap; backward kernels overwrite all of dx.
+  maxPoolForward(x: number, y: number, n: number, h: number, w: number, c: number, ph: number, pw: number, sh: number, sw: number): void;
+  /** dx = dy routed to each window's max (the first in row-major order on ties), summed over overlapping windows. */
+  maxPoolBackward(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, ph: number, pw: number, sh: number, sw: number): void;
+  avgPoolForward(x: number, y: number, n: number, h: number, w: number, c: number, ph: number, pw: number, sh: number, sw: number): void;
+  /** dx = dy / (ph·pw) spread over each window, summed over overlapping windows. */
+  avgPoolBackward(dy: number, dx: number, n: number, h: number, w: number, c: number, ph: number, pw: number, sh: number, sw: number): void;
+
+  // --- pad.ts: x [n, h, w, c] ↔ y [n, h + top + bottom, w + left + right, c] ----------------------------------
+  /** y = x with zeros around it (Keras' ZeroPadding2D). */
+  pad2dForward(x: number, y: number, n: number, h: number, w: number, c: number, top: number, bottom: number, left: number, right: number): void;
+  /** dx = dy cropped to the input's window (the gradient of padding). */
+  pad2dBackward(dy: number, dx: number, n: number, h: number, w: number, c: number, top: number, bottom: number, left: number, right: number): void;
+
   // --- activations.ts: elementwise over len floats; softmax over rows of cols ---------------------------------
   tanhForward(x: number, y: number, len: number): void;
   /** dx = dy · (1 − y²), from the forward output y. */
@@ -63,6 +78,14 @@ export interface EngineExports {
   sigmoidForward(x: number, y: number, len: number): void;
   /** dx = dy · y(1 − y), from the forward output y. */
   sigmoidBackward(y: number, dy: number, dx: number, len: number): void;
+  /** y = x > 0 ? x : alpha·x. */
+  leakyReluForward(x: number, y: number, len: number, alpha: number): void;
+  /** dx = dy · (x > 0 ? 1 : alpha), from the forward input x. */
+  leakyReluBackward(x: number, dy: number, dx: number, len: number, alpha: number): void;
+  /** y = x > 0 ? x : e^x − 1 (ELU, alpha 1). */
+  eluForward(x: number, y: number, len: number): void;
+  /** dx = dy · (y > 0 ? 1 : y + 1), from the forward output y. */
+  eluBackward(y: number, dy: number, dx: number, len: number): void;
   softmaxForward(x: number, y: number, rows: number, cols: number): void;
   /** dx = y ⊙ (dy − Σ_cols dy ⊙ y), from the forward output y. */
   softmaxBackward(y: number, dy: number, dx: number, rows: number, cols: number): void;

@@ -28,6 +28,8 @@ interface Elementwise {
   exact?: (x: number) => number;
 }
 
+const LEAKY_ALPHA = 0.1;
+
 const ELEMENTWISE: Elementwise[] = [
   {
     name: 'tanh',
@@ -51,6 +53,20 @@ const ELEMENTWISE: Elementwise[] = [
     backward: (ex, x, dy, dx, n) => ex.reluBackward(x, dy, dx, n),
     fromOutput: false,
     tfFn: (tf, x) => tf.relu(x),
+  },
+  {
+    name: 'elu',
+    forward: (ex, x, y, n) => ex.eluForward(x, y, n),
+    backward: (ex, y, dy, dx, n) => ex.eluBackward(y, dy, dx, n),
+    fromOutput: true,
+    tfFn: (tf, x) => tf.elu(x),
+  },
+  {
+    name: 'leaky_relu',
+    forward: (ex, x, y, n) => ex.leakyReluForward(x, y, n, LEAKY_ALPHA),
+    backward: (ex, x, dy, dx, n) => ex.leakyReluBackward(x, dy, dx, n, LEAKY_ALPHA),
+    fromOutput: false,
+    tfFn: (tf, x) => tf.leakyRelu(x, LEAKY_ALPHA),
   },
 ];
 
@@ -198,5 +214,51 @@ describe('softmax', () => {
       return l;
     };
     expect(maxRelDiff(k.get(dx, rows * cols), numericGrad(xs, loss, 1e-4))).toBeLessThan(1e-5);
+  });
+});
+
+describe('leaky relu', () => {
+  it('slope alpha at exactly 0 and below, 1 above (tf and PyTorch); alpha is any number', () => {
+    const xs = Float32Array.from([0, -0, 1e-30, -1e-30, -2, 2]);
+    const dx = k.fill(xs.length), y = k.fill(xs.length);
+    k.ex.leakyReluForward(k.put(xs), y, xs.length, 0.25);
+    expect(Array.from(k.get(y, xs.length))).toEqual([0, -0, Math.fround(1e-30), Math.fround(-0.25e-30), -0.5, 2]);
+    k.ex.leakyReluBackward(k.put(xs), k.put([4, 4, 4, 4, 4, 4]), dx, xs.length, 0.25);
+    expect(Array.from(k.get(dx, xs.length))).toEqual([1, 1, 4, 1, 1, 4]);
+  });
+
+  it('backward matches central differences of Σ dy ⊙ leaky(x) (float64), x away from 0', () => {
+    const xs = randomArray(37, 8, 3).map((v) => (Math.abs(v) < 0.05 ? v + 0.1 : v)), dys = randomArray(37, 9, 1);
+    const dx = k.fill(37);
+    k.ex.leakyReluBackward(k.put(xs), k.put(dys), dx, 37, LEAKY_ALPHA);
+    const loss = (x: Float64Array) => x.reduce((acc, v, i) => acc + dys[i] * (v > 0 ? v : LEAKY_ALPHA * v), 0);
+    expect(maxRelDiff(k.get(dx, 37), numericGrad(xs, loss, 1e-3))).toBeLessThan(1e-5);
+  });
+});
+
+describe('elu', () => {
+  it('backward matches central differences of Σ dy ⊙ elu(x) (float64), x away from 0', () => {
+    const xs = randomArray(41, 18, 4).map((v) => (Math.abs(v) < 0.05 ? v + 0.1 : v)), dys = randomArray(41, 19, 1);
+    const y = k.fill(41), dx = k.fill(41);
+    k.ex.eluForward(k.put(xs), y, 41);
+    k.ex.eluBackward(y, k.put(dys), dx, 41);
+    const loss = (x: Float64Array) => x.reduce((acc, v, i) => acc + dys[i] * (v > 0 ? v : Math.expm1(v)), 0);
+    expect(maxRelDiff(k.get(dx, 41), numericGrad(xs, loss, 1e-3))).toBeLessThan(1e-5);
+  });
+
+  it('within 2e-7 of float64 e^x − 1 on [−20, 0] (4·10⁵ points), −1 at −∞, slope 1 at 0', () => {
+    const n = 400_001;
+    const xs = Float32Array.from({ length: n }, (_, i) => (-20 * i) / (n - 1));
+    const y = k.fill(n);
+    k.ex.eluForward(k.put(xs), y, n);
+    const ys = k.get(y, n);
+    let abs = 0;
+    for (let i = 0; i < n; i++) abs = Math.max(abs, Math.abs(ys[i] - Math.expm1(xs[i])));
+    expect(abs).toBeLessThan(2e-7);
+    const z = k.fill(3), d = k.fill(3);
+    k.ex.eluForward(k.put([-Infinity, 0, 1]), z, 3);
+    expect(Array.from(k.get(z, 3))).toEqual([-1, 0, 1]);
+    k.ex.eluBackward(z, k.put([2, 2, 2]), d, 3);
+    expect(Array.from(k.get(d, 3))).toEqual([0, 2, 2]);
   });
 });

@@ -99,6 +99,9 @@ const cases: Case[] = [
   { x: [1, 28, 28, 32], f: [3, 3, 32, 32], s: 1, pad: 'same' },
   { x: [2, 1, 9, 4], f: [3, 3, 4, 8], s: 1, pad: 'same' }, // one row
   { x: [3, 7, 1, 2], f: [3, 1, 2, 5], s: 2, pad: 'valid' }, // one column
+  { x: [2, 28, 28, 1], f: [4, 4, 1, 6], s: 4, pad: 'valid' }, // stride 4: non-overlapping patches
+  { x: [2, 11, 10, 3], f: [3, 3, 3, 5], s: 3, pad: 'same' },
+  { x: [1, 13, 13, 4], f: [5, 5, 4, 6], s: 3, pad: 'valid' },
   ...sweep(24, 7),
 ];
 

@@ -69,7 +69,7 @@ describe('TensorFlow.js Layers format', () => {
       ['missing weight', (j, s) => { j.weightsManifest[0].weights[1].name = 'other/bias'; return [j, s]; }, /hidden1 has no bias/],
       ['no manifest', (j, s) => { delete j.weightsManifest; return [j, s]; }, /weightsManifest is missing/],
       ['dense without flatten', (j, s) => { j.modelTopology.config.layers.splice(0, 1); j.modelTopology.config.layers[0].config.batch_input_shape = [null, 28, 28, 1]; return [j, s]; }, /needs a flat input/],
-      ['strided pooling', (j, s) => { j.modelTopology.config.layers[1].class_name = 'MaxPooling2D'; j.modelTopology.config.layers[1].config = { name: 'p', pool_size: [3, 3] }; return [j, s]; }, /only 2×2 pooling/],
+      ['padded pooling', (j, s) => { j.modelTopology.config.layers[1].class_name = 'MaxPooling2D'; j.modelTopology.config.layers[1].config = { name: 'p', pool_size: [3, 3], padding: 'same' }; return [j, s]; }, /layer p \(MaxPooling2D\): only 'valid' pooling is supported/],
       // Once parsed: the engine then read past the weights into neighbouring wasm memory (wrong answers, no error).
       ['duplicate weight name', (j, s) => { j.weightsManifest[0].weights.push({ name: 'hidden1/kernel', shape: [1], dtype: 'float32' }); return [j, [s[0], new ArrayBuffer(4)]]; }, /weight hidden1\/kernel appears twice/],
       ['duplicate weight name, first entry short', (j, s) => { j.weightsManifest[0].weights.unshift({ name: 'hidden1/kernel', shape: [1], dtype: 'float32' }); return [j, [new ArrayBuffer(4), s[0]]]; }, /hidden1\/kernel (appears twice|has shape \[1\])/],

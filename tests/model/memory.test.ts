@@ -8,6 +8,7 @@ import { Network } from '../../src/model/network.ts';
 import { networkBytes } from '../../src/model/memory.ts';
 import { paramShapes } from '../../src/model/shapes.ts';
 import { loadModelFromDir } from '../../src/model/format-node.ts';
+import { loadModelFromFile } from '../../src/model/load-node.ts';
 import { SimdEngine } from '../../src/engines/simd.ts';
 import { readEngineWasm } from '../../src/wasm/node.ts';
 import type { LayerParams, LoadedModel, ModelSpec } from '../../src/model/spec.ts';
@@ -47,6 +48,19 @@ describe('model memory estimate', () => {
       expect(estimate).toBeLessThan(used * 1.01);
     });
   }
+
+  it('an imported PyTorch CNN with padding, any pooling and leaky relu: the estimate bounds what Network allocates, within 1 %', async () => {
+    const model = await loadModelFromFile(fileURLToPath(new URL('../fixtures/onnx/cnn_pad_pool_leaky.onnx', import.meta.url)));
+    for (const capacity of [1, 64]) {
+      const arena = new Arena(await loadEngineNode());
+      const start = arena.used;
+      new Network(arena, model, capacity);
+      const used = arena.used - start;
+      const estimate = networkBytes(arena.ex, model.spec, capacity);
+      expect(estimate).toBeGreaterThanOrEqual(used);
+      expect(estimate).toBeLessThan(used * 1.01);
+    }
+  });
 
   it('a conv with 4096 filters is refused with a clear message, before the engine grows its memory', async () => {
     const engine = await SimdEngine.create(await readEngineWasm());

@@ -48,6 +48,23 @@ const reluCnn: ModelSpec = {
   ],
 };
 
+/** Padding (asymmetric), overlapping max-pooling, leaky relu, a stride-2 'valid' conv with elu, stride-1 average pooling. */
+const newOpsCnn: ModelSpec = {
+  name: 'tiny-new-ops',
+  inputShape: [11, 10, 2],
+  layers: [
+    { kind: 'ZeroPadding2D', name: 'pad1', padding: [[1, 0], [2, 1]] }, // 12 × 13
+    { kind: 'Conv2D', name: 'c1', filters: 4, kernelSize: [3, 3], strides: 1, padding: 'valid', activation: 'tanh', useBias: true },
+    { kind: 'MaxPooling2D', name: 'p1', poolSize: [3, 3], strides: [2, 2] }, // 10 × 11 → 4 × 5
+    { kind: 'LeakyReLU', name: 'leaky', alpha: 0.2 },
+    { kind: 'ZeroPadding2D', name: 'pad2', padding: [[1, 1], [0, 1]] }, // 6 × 6
+    { kind: 'Conv2D', name: 'c2', filters: 3, kernelSize: [2, 2], strides: 2, padding: 'valid', activation: 'elu', useBias: true },
+    { kind: 'AveragePooling2D', name: 'p2', poolSize: [2, 2], strides: [1, 1] }, // 3 × 3 → 2 × 2
+    { kind: 'Flatten', name: 'f' },
+    { kind: 'Dense', name: 'd', units: 4, activation: 'softmax', useBias: true },
+  ],
+};
+
 /**
  * Central finite differences of the mean cross-entropy in float32, against the analytic gradient, for every
  * parameter and every input value. eps is large enough for float32 round-off, small enough for curvature.
@@ -124,6 +141,15 @@ describe('Network: finite-difference gradient checks of whole models', () => {
     const { worst, checked, kinks } = await gradientCheck(reluCnn, 5);
     expect(kinks).toBeLessThan(checked / 50);
     expect(checked).toBeGreaterThan(200);
+    expect(worst).toBeLessThan(2e-2);
+  });
+});
+
+describe('Network: finite-difference gradient checks with padding, any pooling, leaky relu', () => {
+  it('pad → conv → max-pool 3×3/2 → leaky relu → pad → conv stride 2 (elu) → avg-pool 2×2/1 → dense: every parameter and input', async () => {
+    const { worst, checked, kinks } = await gradientCheck(newOpsCnn, 7);
+    expect(kinks).toBeLessThan(checked / 50);
+    expect(checked).toBeGreaterThan(300);
     expect(worst).toBeLessThan(2e-2);
   });
 });

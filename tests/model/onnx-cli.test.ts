@@ -42,10 +42,20 @@ describe('seeing-digits with ONNX models', () => {
     expect(Math.abs(r.accuracy - pytorch)).toBeLessThanOrEqual(0.0002);
   }, 120_000);
 
+  it("evaluate --json of a trained CNN with padding, MaxPool2d(3, 2), AvgPool2d, LeakyReLU: PyTorch's accuracy", async () => {
+    const { code, stdout, stderr } = await run('evaluate', '--model', `${FIXTURES}cnn_pad_pool_leaky.onnx`, '--json');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const r = JSON.parse(stdout);
+    const pytorch = EXPECTED.models.cnn_pad_pool_leaky.testAccuracy;
+    expect(pytorch).toBeGreaterThan(0.95);
+    expect(Math.abs(r.accuracy - pytorch)).toBeLessThanOrEqual(0.0002);
+  }, 120_000);
+
   it('evaluate refuses an unsupported model with the node and op, exit code 1', async () => {
-    const { code, stderr } = await run('evaluate', '--model', `${FIXTURES}refuse_leaky_relu.onnx`);
+    const { code, stderr } = await run('evaluate', '--model', `${FIXTURES}refuse_selu.onnx`);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^seeing-digits: ONNX node '\/2\/LeakyRelu': op LeakyRelu is not supported/);
+    expect(stderr).toMatch(/^seeing-digits: ONNX node '\/2\/Selu': op Selu is not supported/);
   });
 
   it('evaluate refuses a broken file clearly', async () => {

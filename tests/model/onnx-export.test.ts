@@ -145,3 +145,20 @@ describe('ONNX export of an imported PyTorch model', () => {
     expect(maxDiff(theirs, Float32Array.from(f.outputs.flat()))).toBeLessThan(1e-4);
   });
 });
+
+describe('ONNX export of the layers PyTorch CNNs need (padding, any pooling, leaky relu)', () => {
+  const dir = new URL('../fixtures/onnx/', import.meta.url).pathname;
+  const expected = JSON.parse(readFileSync(`${dir}expected.json`, 'utf8'));
+  for (const name of ['cnn_pad_pool_leaky', 'cnn_odd_pools']) {
+    it(`${name}: onnxruntime gives PyTorch's logits; importing the export gives the same layers and parameters`, async () => {
+      const f = expected.models[name];
+      const model = await loadModelFromFile(`${dir}${f.file}`);
+      const file = serializeOnnx(model);
+      const theirs = await runOrt(file, expected.digits.length, true);
+      expect(maxDiff(theirs, Float32Array.from(f.outputs.flat()))).toBeLessThan(1e-4);
+      const back = parseOnnx(file);
+      expect(back.spec.layers).toEqual(model.spec.layers);
+      for (const [layer, p] of model.params) expect(back.params.get(layer)!.kernel).toEqual(p.kernel);
+    });
+  }
+});

@@ -50,7 +50,13 @@ describe('ONNX import: PyTorch exports give PyTorch outputs', () => {
     ['cnn_bn_dropout', 'trained CNN with BatchNorm (2-D and 1-D, folded) and Dropout in eval mode, opset 11'],
     ['norm_mlp_nhw', 'input [N,28,28] normalised in the model ((x − 0.1307) / 0.3081, folded), view(-1, 784), opset 14'],
     ['norm_cnn_valid', "x·2 − 1 in the model, folded into a 'valid' conv, torch.flatten, opset 17"],
-    ['lenet_avgpool', "d2l's LeNet: 'same' 5×5 conv, sigmoid, AvgPool2d(2) (a fixed conv), opset 14"],
+    ['lenet_avgpool', "d2l's LeNet: 'same' 5×5 conv, sigmoid, AvgPool2d(2), opset 14"],
+    ['cnn_pad_pool_leaky', 'trained: Conv(stride 2, padding 1), Conv(5×5, padding 2), MaxPool2d(3, 2), Conv(3×3, padding 2), AvgPool2d(2), LeakyReLU(0.1), opset 17'],
+    ['cnn_odd_pools', 'MaxPool2d(2) on 25×25 (floor), ZeroPad2d((1, 0, 2, 1)), Conv(stride 2, padding (0, 1)), padded AvgPool2d(3, 2), MaxPool2d(3, 1), opset 13'],
+    ['leaky_relu_mlp', 'Linear, LeakyReLU(0.1), Linear, opset 14'],
+    ['avgpool_padded', 'AvgPool2d(3, stride 2, padding 1) (a Pad and an AveragePool), opset 14'],
+    ['conv_stride2_pad1', 'Conv(3×3, stride 2, padding 1) on 28×28: pads the top row, opset 14'],
+    ['elu_cnn', 'Conv(stride 2), ELU, Linear, ELU (fused into the layers before them), opset 14'],
     ['global_avgpool', 'AdaptiveAvgPool2d(1) (GlobalAveragePool) before the classifier, opset 13'],
     ['examples_mnist', "pytorch/examples' MNIST net (narrower): two 'valid' convs, pool, dropouts, LogSoftmax, opset 15"],
     ['keras_cnn', 'a Keras Sequential model in the TensorFlow.js converter layout (model.json), PyTorch weights'],
@@ -85,10 +91,28 @@ describe('ONNX import: PyTorch exports give PyTorch outputs', () => {
     expect(cnn.map((l) => (l.kind === 'Conv2D' ? `${l.kernelSize}/${l.strides}/${l.padding}` : ''))).toEqual(
       ['3,3/1/same', '', '5,5/1/valid', '3,3/2/valid', '', ''],
     );
-    // Average pooling becomes a fixed 'valid' convolution (stride 2, 1/4 on each channel's diagonal).
     expect(layers('lenet_avgpool')).toEqual([
-      '0_Conv:Conv2D:sigmoid', '2_AveragePool:Conv2D:linear', '3_Conv:Conv2D:sigmoid', '5_AveragePool:Conv2D:linear',
+      '0_Conv:Conv2D:sigmoid', '2_AveragePool:AveragePooling2D', '3_Conv:Conv2D:sigmoid', '5_AveragePool:AveragePooling2D',
       '6_Flatten:Flatten', '7_Gemm:Dense:sigmoid', '9_Gemm:Dense:sigmoid', '11_Gemm:Dense:linear',
+    ]);
+    // Pads that are neither 'valid' nor TensorFlow's 'same' become a ZeroPadding2D layer before a 'valid' conv.
+    const ppl = models.get('cnn_pad_pool_leaky')!.spec.layers;
+    expect(ppl.map((l) => l.kind)).toEqual([
+      'ZeroPadding2D', 'Conv2D', 'LeakyReLU', 'Conv2D', 'MaxPooling2D', 'ZeroPadding2D', 'Conv2D', 'LeakyReLU',
+      'AveragePooling2D', 'Flatten', 'Dense',
+    ]);
+    expect(ppl[0]).toEqual({ kind: 'ZeroPadding2D', name: '0_Conv_pad', padding: [[1, 1], [1, 1]] });
+    expect(ppl[1]).toMatchObject({ name: '0_Conv', strides: 2, padding: 'valid' });
+    expect(ppl[2]).toMatchObject({ name: '1_LeakyRelu', alpha: expect.closeTo(0.1, 7) });
+    expect(ppl[3]).toMatchObject({ kernelSize: [5, 5], padding: 'same' }); // padding=2 at stride 1 is 'same'
+    expect(ppl[4]).toMatchObject({ poolSize: [3, 3], strides: [2, 2] });
+    expect(ppl[5]).toMatchObject({ padding: [[2, 2], [2, 2]] }); // padding=2 with a 3×3 kernel is not 'same'
+    expect(ppl[8]).toEqual({ kind: 'AveragePooling2D', name: '7_AveragePool' });
+    const odd = models.get('cnn_odd_pools')!.spec.layers;
+    expect(odd.filter((l) => l.kind === 'ZeroPadding2D').map((l) => 'padding' in l && l.padding)).toEqual([
+      [[2, 1], [1, 0]], // ZeroPad2d((left 1, right 0, top 2, bottom 1))
+      [[0, 0], [1, 1]], // Conv2d(padding=(0, 1))
+      [[1, 1], [1, 1]], // AvgPool2d(padding=1), count_include_pad: zeros the average counts
     ]);
     expect(models.get('mlp_flat_opset9')!.spec.inputShape).toEqual([784]);
     expect(models.get('mlp_nchw')!.spec.inputShape).toEqual([28, 28, 1]);
@@ -160,14 +184,53 @@ describe('ONNX import: edited graphs', () => {
   });
 });
 
+describe('ONNX import: conv strides past 2', () => {
+  it('Conv with stride 3, edited from a real export: the SIMD engine gives what TensorFlow.js gives', async () => {
+    const m = onnx.ModelProto.decode(bytes('conv_stride2_pad1.onnx'));
+    const conv = graph(m).node.find((n) => n.opType === 'Conv')!;
+    const ints = onnx.AttributeProto.AttributeType.INTS;
+    conv.attribute = (conv.attribute ?? []).map((a) => (a.name === 'strides' ? { ...a, type: ints, ints: [3, 3] } : a.name === 'pads' ? { ...a, type: ints, ints: [1, 1, 1, 1] } : a)) as onnx.AttributeProto[];
+    // Pads 1 all round at stride 3 on 28: 10 × 10, what TensorFlow's 'same' computes; 200 features for the Linear.
+    const gemm = graph(m).initializer.find((t) => t.dims?.length === 2)!;
+    const r = rng(5);
+    Object.assign(gemm, { dims: [10, 200], rawData: new Uint8Array(Float32Array.from({ length: 2000 }, () => r() - 0.5).buffer) });
+    const model = parseOnnx(encode(m));
+    expect(model.spec.layers[0]).toMatchObject({ kind: 'Conv2D', strides: 3, padding: 'same' });
+    const tfjs = await TfjsEngine.create({ backend: 'cpu' });
+    await tfjs.load('m', model);
+    const want = (await tfjs.predict('m', digit(3))).logits;
+    const got = await logitsOf(model, digit(3));
+    expect(Math.max(...want.map((v, i) => Math.abs(v - got[i])))).toBeLessThan(1e-5);
+    expect(Math.max(...got.map(Math.abs))).toBeGreaterThan(0.05);
+  });
+});
+
 describe('ONNX import: clear refusals', () => {
   const SUPPORTED = /supported: Gemm, MatMul, Add, Conv/;
 
-  it('real exports the engine cannot run: LeakyReLU, AvgPool2d with padding, a shift before a padded conv, a stride-2 conv padded on top', () => {
-    refuses(bytes('refuse_leaky_relu.onnx'), /^ONNX node '\/2\/LeakyRelu': op LeakyRelu is not supported \(the engine has no leaky-relu activation\); supported: /);
-    refuses(bytes('refuse_avgpool_padded.onnx'), /^ONNX node '\/1\/Pad': op Pad is not supported \(the engine has no padding layer\)/);
+  it('real exports the engine cannot run: padded or ceil-mode MaxPool, AvgPool excluding its pads, SELU, a shift before a padded conv', () => {
+    refuses(bytes('refuse_maxpool_padded.onnx'), /^ONNX node '\/2\/MaxPool': MaxPool with pads \[1,1,1,1\] is not supported \(it pads with −∞/);
+    refuses(bytes('refuse_maxpool_ceil.onnx'), /^ONNX node '\/1\/MaxPool': MaxPool with ceil_mode=1 on 25×25 adds a partial window/);
+    refuses(bytes('refuse_avgpool_exclude_pad.onnx'), /^ONNX node '\/2\/AveragePool': AveragePool with pads \[1,1,1,1\] and count_include_pad=0 is not supported/);
+    refuses(bytes('refuse_selu.onnx'), /^ONNX node '\/2\/Selu': op Selu is not supported \(the engine has no selu activation\); supported: Gemm, .*LeakyRelu, Elu/);
     refuses(bytes('refuse_norm_padded_conv.onnx'), /ONNX node '\/conv\/Conv': input normalisation \(a shift\) before a padded Conv cannot be folded/);
-    refuses(bytes('refuse_stride2_pad1.onnx'), /ONNX node '\/0\/Conv': pads \[1,1,1,1\] .* stride 2 on 28×28 match neither 'valid' nor TensorFlow's 'same'/);
+  });
+
+  it('Pad that is not zeros on rows and columns', () => {
+    const pad = (pads: number[], mode = 'constant') => {
+      const m = onnx.ModelProto.decode(bytes('conv_stride2_pad1.onnx'));
+      const nodes = graph(m).node;
+      graph(m).initializer.push(onnx.TensorProto.create({ name: 'pads', dims: [8], dataType: onnx.TensorProto.DataType.INT64, int64Data: pads }));
+      const s = onnx.AttributeProto.AttributeType.STRING;
+      nodes.unshift(node('p', 'Pad', ['input', 'pads'], ['padded'], [{ name: 'mode', type: s, s: new TextEncoder().encode(mode) }]));
+      nodes[1].input[0] = 'padded';
+      return encode(m);
+    };
+    refuses(pad([0, 0, 1, 1, 0, 0, 1, 1], 'reflect'), /ONNX node 'p': only zero padding is supported \(Pad mode reflect/);
+    refuses(pad([0, 1, 0, 0, 0, 0, 0, 0]), /ONNX node 'p': Pad \[0,1,0,0,0,0,0,0\] pads the batch or the channels/);
+    refuses(pad([0, 0, -1, 0, 0, 0, 0, 0]), /ONNX node 'p': Pad .* crops/);
+    // Zero padding of the input itself is a layer: the conv after it then sees a 30×30 image, so its Linear no longer fits.
+    refuses(pad([0, 0, 1, 1, 0, 0, 1, 1]), /B has shape \[10,392\] but the input has 450 features/);
   });
 
   it('an unsupported op names itself and its node', () => {
