@@ -12,7 +12,7 @@ import { isModelId, type ModelId } from '../model/shipped.ts';
 import type { EngineInfo, EngineKind, InferenceEngine } from '../engines/types.ts';
 import { selectEngine } from '../engines/select.ts';
 import { SimdEngine } from '../engines/simd.ts';
-import { readEngineWasm } from '../wasm/node.ts';
+import { readInferenceWasm } from '../wasm/node.ts';
 
 export function shippedModelDir(id: ModelId): string {
   return fileURLToPath(new URL(`../../extension/models/${id}/`, import.meta.url));
@@ -48,7 +48,7 @@ export async function openModel(nameOrPath: string, choice: 'auto' | EngineKind 
   const files = await resolveModel(nameOrPath);
   const { engine, info } = await selectEngine({
     choice,
-    simdWasm: () => readEngineWasm(),
+    simdWasm: () => readInferenceWasm(),
     start: (e) => e.load(files.id, files.model),
   });
   const network = engine instanceof SimdEngine ? engine.network(files.id) : undefined;
