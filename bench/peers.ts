@@ -201,6 +201,7 @@ export async function benchPeers(inp: Inputs, torch?: TorchPeer): Promise<void> 
       }
     }
     note('onnxruntime-web: forward-1 and batch256 only (an inference runtime: no gradients; our export has one output)');
+    note('occlusion-1: skipped, src/interpret has no occlusion attribution on this branch yet (the hooks issue)');
     note('tfjs-wasm train cnn: skipped, tfjs-backend-wasm has no Conv2DBackpropFilter');
     note('relaxed-simd train: skipped, training stays on the deterministic baseline build');
   } finally {

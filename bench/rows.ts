@@ -8,7 +8,7 @@ export interface BenchRow {
   model: string;
   engine: string;
   median: number;
-  unit: 'µs' | 'ms' | 'images/s' | 'GFLOP/s';
+  unit: 'µs' | 'ms' | 'images/s' | 'GFLOP/s' | '×';
 }
 
 export const rows: BenchRow[] = [];

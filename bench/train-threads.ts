@@ -6,13 +6,14 @@
 import { loadModelFromDir } from '../src/model/format-node.ts';
 import { shippedModelDir } from '../src/cli/models.ts';
 import { MODEL_IDS } from '../src/model/shipped.ts';
-import { ParallelTrainer } from '../src/train/parallel.ts';
+import { ParallelTrainer, splitStep } from '../src/train/parallel.ts';
 import { Network } from '../src/model/network.ts';
 import { Optimizer } from '../src/train/optimizer.ts';
 import { Arena } from '../src/wasm/wasm.ts';
 import { loadEngineNode } from '../src/wasm/node.ts';
 import { addRow, interleave, note, timed } from './rows.ts';
 import type { Inputs } from './peers.ts';
+import type { LoadedModel } from '../src/model/spec.ts';
 
 const BATCH = 64;
 
@@ -37,9 +38,35 @@ export async function benchTrainThreads(inp: Inputs): Promise<void> {
         },
       ], { reps: 11 });
       for (const [engine, perCall] of ms) addRow({ case: 'train-2t', model: id, engine, median: BATCH / (perCall / 1000), unit: 'images/s' });
+      addRow({ case: 'train-2t-bound', model: id, engine: 'simd', median: await speedupBound(model, inp, net, opt), unit: '×' });
     } finally {
       await par.close();
     }
   }
   note('train-2t: wall clock for both rows (simd = two worker threads, simd-1t = one thread, interleaved)');
+}
+
+/**
+ * What two cores could give at best, from CPU time (immune to the machine's load): one thread's whole step over one
+ * worker's critical path (its half of the batch forward and backward, its gradients copied, summed and the optimizer
+ * step, which every replica repeats), interleaved. The barrier and the message round trip come on top.
+ */
+async function speedupBound(model: LoadedModel, inp: Inputs, net: Network, opt: Optimizer): Promise<number> {
+  const half = new Network(new Arena(await loadEngineNode()), model, BATCH / 2);
+  const hopt = new Optimizer(half, 'adam');
+  const x = inp.train.subarray(0, (BATCH / 2) * half.input.size), y = inp.labels.subarray(0, BATCH / 2);
+  const ms = await interleave([
+    {
+      engine: 'whole',
+      run: timed(() => {
+        net.setInput(inp.train, BATCH);
+        net.forward(BATCH);
+        net.loss(inp.labels, BATCH);
+        net.backward(BATCH);
+        opt.apply(1e-4);
+      }, 'cpu'),
+    },
+    { engine: 'share', run: timed(() => splitStep(half, hopt, x, y, 1, 1e-4), 'cpu') },
+  ]);
+  return ms.get('whole')! / ms.get('share')!;
 }
