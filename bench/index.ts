@@ -13,6 +13,7 @@ import { benchPeers, benchInputs, openTorch } from './peers.ts';
 import { benchKernels } from './kernels.ts';
 import { benchTrainThreads } from './train-threads.ts';
 import { CLOCK, notes, printRows, rows } from './rows.ts';
+import { printSummary } from './summary.ts';
 import type { TorchPeer } from './pytorch.ts';
 import { loadavg, cpus } from 'node:os';
 
@@ -45,7 +46,10 @@ try {
 } finally {
   torch?.close();
 }
-if (rows.length) printRows('Every engine side by side (medians of interleaved blocks)');
+if (rows.length) {
+  printRows('Every engine side by side (medians of interleaved blocks)');
+  printSummary(rows);
+}
 if (notes.length) console.log(`\nNotes:\n${notes.map((n) => `- ${n}`).join('\n')}`);
 console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 if (json) process.stdout.write(JSON.stringify(rows) + '\n');

@@ -185,7 +185,7 @@ export async function benchPeers(inp: Inputs, torch?: TorchPeer): Promise<void> 
         if (c === 'train') {
           contenders.push({ engine: 'simd', run: timed(await simdTrainer(models[id], inp)) });
           for (const be of ['wasm', 'cpu'] as const) {
-            if (be === 'wasm' && id === 'cnn') continue; // noted below
+            if (id === 'cnn') continue; // noted below
             contenders.push({ engine: `tfjs-${be}`, run: timed(await tfjsTrainer(be, models[id], inp)) });
           }
         }
@@ -202,7 +202,7 @@ export async function benchPeers(inp: Inputs, torch?: TorchPeer): Promise<void> 
     }
     note('onnxruntime-web: forward-1 and batch256 only (an inference runtime: no gradients; our export has one output)');
     note('occlusion-1: skipped, src/interpret has no occlusion attribution on this branch yet (the hooks issue)');
-    note('tfjs-wasm train cnn: skipped, tfjs-backend-wasm has no Conv2DBackpropFilter');
+    note('tfjs-wasm train cnn: skipped, tfjs-backend-wasm has no Conv2DBackpropFilter; tfjs-cpu train cnn: skipped here (tens of seconds per batch; `npm run bench -- train-epoch` times it: ~1000× slower than simd)');
     note('relaxed-simd train: skipped, training stays on the deterministic baseline build');
   } finally {
     for (const [, e] of engines) e.dispose();

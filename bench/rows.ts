@@ -31,7 +31,7 @@ export interface Contender {
 }
 
 export interface InterleaveOptions {
-  /** Timed blocks per contender (fewer for contenders whose one call takes over `slowMs`). */
+  /** Timed blocks per contender (3, or 1, for contenders whose one call takes over `slowMs`, or 5 · slowMs). */
   reps?: number;
   /** Each block lasts at least this long (calls per block are calibrated once, after warm-up). */
   blockMs?: number;
@@ -45,17 +45,23 @@ export interface InterleaveOptions {
  */
 export async function interleave(
   contenders: Contender[],
-  { reps = 9, blockMs = 30, slowMs = 400 }: InterleaveOptions = {},
+  { reps = 7, blockMs = 20, slowMs = 300 }: InterleaveOptions = {},
 ): Promise<Map<string, number>> {
   const calls = new Map<Contender, number>();
+  const blocks = new Map<Contender, number>();
   const samples = new Map<Contender, number[]>();
   for (const c of contenders) {
     let ms = await c.run(1); // warm-up (JIT, lazily built plans, backend switch)
-    ms = await c.run(1);
+    // Slow contenders (tfjs-cpu's convolutions take seconds): three blocks of one call, or one past 5 · slowMs,
+    // so a run stays short on a shared machine; the warm-up call above is their only warm-up.
+    blocks.set(c, ms > 5 * slowMs ? 1 : ms > slowMs ? 3 : reps);
     let n = 1;
-    while (ms < blockMs && n < 1 << 20) {
-      n *= 2;
-      ms = await c.run(n);
+    if (ms <= slowMs) {
+      ms = await c.run(1);
+      while (ms < blockMs && n < 1 << 20) {
+        n *= 2;
+        ms = await c.run(n);
+      }
     }
     calls.set(c, n);
     samples.set(c, []);
@@ -63,10 +69,9 @@ export async function interleave(
   for (let r = 0; r < reps; r++) {
     for (let k = 0; k < contenders.length; k++) {
       const c = contenders[(k + r) % contenders.length];
-      const n = calls.get(c)!;
       const s = samples.get(c)!;
-      // A contender slower than slowMs per call gets three blocks: enough for a median, and the run stays short.
-      if (r >= 3 && n === 1 && s.length && s[0] > slowMs) continue;
+      if (s.length >= blocks.get(c)!) continue;
+      const n = calls.get(c)!;
       s.push((await c.run(n)) / n);
     }
   }
