@@ -7,6 +7,8 @@ import { loadModelFromDir } from '../src/model/format-node.ts';
 import { shippedModelDir } from '../src/cli/models.ts';
 import { MODEL_IDS } from '../src/model/shipped.ts';
 import { ParallelTrainer, splitStep } from '../src/train/parallel.ts';
+import { InferencePool } from '../src/train/parallel-infer.ts';
+import { loadMnist } from '../src/data/mnist-node.ts';
 import { Network } from '../src/model/network.ts';
 import { Optimizer } from '../src/train/optimizer.ts';
 import { Arena } from '../src/wasm/wasm.ts';
@@ -43,6 +45,7 @@ export async function benchTrainThreads(inp: Inputs): Promise<void> {
       await par.close();
     }
   }
+  await benchInferenceThreads();
   note('train-2t: wall clock for both rows (simd = two worker threads, simd-1t = one thread, interleaved)');
 }
 
@@ -69,4 +72,33 @@ async function speedupBound(model: LoadedModel, inp: Inputs, net: Network, opt: 
     { engine: 'share', run: timed(() => splitStep(half, hopt, x, y, 1, 1e-4), 'cpu') },
   ]);
   return ms.get('whole')! / ms.get('share')!;
+}
+
+/** batch-2t: the 10 000 MNIST test digits through InferencePool (two workers) against one thread, wall clock. */
+async function benchInferenceThreads(): Promise<void> {
+  const { images, count } = loadMnist('test');
+  for (const id of MODEL_IDS) {
+    const model = await loadModelFromDir(shippedModelDir(id));
+    const pool = await InferencePool.create(model, { workers: 2, capacity: 256 });
+    const net = new Network(new Arena(await loadEngineNode()), model, 256);
+    try {
+      const ms = await interleave([
+        { engine: 'simd', run: timed(() => pool.run(images, count), 'wall') },
+        {
+          engine: 'simd-1t',
+          run: timed(() => {
+            for (let first = 0; first < count; first += 256) {
+              const n = Math.min(256, count - first);
+              net.setInput(images.subarray(first * 784, (first + n) * 784), n);
+              net.forward(n);
+              net.read(net.probs, 0, n);
+            }
+          }, 'wall'),
+        },
+      ], { reps: 5 });
+      for (const [engine, perCall] of ms) addRow({ case: 'batch10k-2t', model: id, engine, median: count / (perCall / 1000), unit: 'images/s' });
+    } finally {
+      await pool.close();
+    }
+  }
 }

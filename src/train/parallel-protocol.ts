@@ -3,6 +3,8 @@ import type { LoadedModel } from '../model/spec.ts';
 import type { OptimizerName } from './optimizer.ts';
 
 export interface ParallelWorkerData {
+  /** The worker module (parallel-boot.mjs imports it). */
+  script: string;
   model: LoadedModel;
   optimizer: OptimizerName;
   rank: number;

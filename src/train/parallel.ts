@@ -28,7 +28,8 @@ export interface StepResult {
   correct: number;
 }
 
-const BOOT = new URL('./parallel-boot.mjs', import.meta.url);
+export const BOOT = new URL('./parallel-boot.mjs', import.meta.url);
+const SCRIPT = new URL('./parallel-worker.ts', import.meta.url).href;
 
 export class ParallelTrainer {
   private readonly input: Float32Array;
@@ -74,7 +75,7 @@ export class ParallelTrainer {
       labels: new SharedArrayBuffer(opts.batch * 4),
     };
     const threads = Array.from({ length: workers }, (_, rank) => {
-      const data: ParallelWorkerData = { model, optimizer: opts.optimizer, rank, workers, share: opts.batch / workers, ...shared };
+      const data: ParallelWorkerData = { script: SCRIPT, model, optimizer: opts.optimizer, rank, workers, share: opts.batch / workers, ...shared };
       return new Worker(BOOT, { workerData: data });
     });
     const trainer = new ParallelTrainer(threads, shared, opts.batch, inSize);
