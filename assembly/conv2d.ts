@@ -11,7 +11,7 @@
 //   the filter flipped and transposed (a "full" correlation), so it gets the same register tiling;
 // - the filter gradient sweeps dy in chunks of output rows small enough to stay in L1 across all its tiles.
 // Speed against TensorFlow.js and the machine's f32x4 peak: `npm run bench` (bench/conv.ts), figures in the README.
-import { madd } from './simd';
+import { hsum, madd } from './simd';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Scratch planning
@@ -153,6 +153,9 @@ function forwardCore(x: usize, imgBytes: usize, rowBytes: usize, f: usize, b: us
   const plane = oh * ow, total = n * plane, last = total - 1;
   const step = <usize>s * <usize>c << 2, rowStep = <usize>s * rowBytes; // window moves s columns / s rows
   const coBytes = <usize>co << 2;
+  // One output channel (the input gradient of a 1-channel first layer): vectorise the dot product over input
+  // channels instead, 4 filter rows (4 consecutive channels of one tap) per f32x4.
+  const dot = co == 1 && (c & 3) == 0;
   let q = 0;
   while (q < total) {
     const img = q / plane, oy = (q - img * plane) / ow, ox = q - img * plane - oy * ow;
@@ -161,7 +164,7 @@ function forwardCore(x: usize, imgBytes: usize, rowBytes: usize, f: usize, b: us
       let xq = x + <usize>img * imgBytes + <usize>oy * rowStep + <usize>ox * step;
       let yq = y + <usize>q * coBytes;
       for (let t = 0; t < runs; t++) {
-        tile(xq, xq + step, xq + 2 * step, xq + 3 * step, yq, f, b, co, coBytes, taps, tapsEnd);
+        tile(xq, xq + step, xq + 2 * step, xq + 3 * step, yq, f, b, co, coBytes, taps, tapsEnd, dot);
         xq += step << 2;
         yq += coBytes << 2;
       }
@@ -171,8 +174,8 @@ function forwardCore(x: usize, imgBytes: usize, rowBytes: usize, f: usize, b: us
       const w1 = origin(x, min(q + 1, last), plane, ow, imgBytes, rowStep, step);
       const w2 = origin(x, min(q + 2, last), plane, ow, imgBytes, rowStep, step);
       const w3 = origin(x, min(q + 3, last), plane, ow, imgBytes, rowStep, step);
-      if (q + 4 <= total) tile(w0, w1, w2, w3, y + <usize>q * coBytes, f, b, co, coBytes, taps, tapsEnd);
-      else tileAt(w0, w1, w2, w3, y, q, last, f, b, co, coBytes, taps, tapsEnd);
+      if (q + 4 <= total) tile(w0, w1, w2, w3, y + <usize>q * coBytes, f, b, co, coBytes, taps, tapsEnd, dot);
+      else tileAt(w0, w1, w2, w3, y, q, last, f, b, co, coBytes, taps, tapsEnd, dot);
       q += 4;
     }
   }
@@ -187,17 +190,17 @@ function forwardCore(x: usize, imgBytes: usize, rowBytes: usize, f: usize, b: us
 
 /** The final tile, whose pixels past `last` repeat it (their outputs go to pixel `last` too). */
 function tileAt(w0: usize, w1: usize, w2: usize, w3: usize, y: usize, q: i32, last: i32,
-  f: usize, b: usize, co: i32, coBytes: usize, taps: usize, tapsEnd: usize): void {
+  f: usize, b: usize, co: i32, coBytes: usize, taps: usize, tapsEnd: usize, dot: bool): void {
   const y0 = y + <usize>q * coBytes, y1 = y + <usize>min(q + 1, last) * coBytes;
   const y2 = y + <usize>min(q + 2, last) * coBytes, y3 = y + <usize>min(q + 3, last) * coBytes;
-  channels(w0, w1, w2, w3, y0, y1, y2, y3, f, b, co, coBytes, taps, tapsEnd);
+  channels(w0, w1, w2, w3, y0, y1, y2, y3, f, b, co, coBytes, taps, tapsEnd, dot);
 }
 
 /** 4 pixels with consecutive outputs at y0. */
 // @ts-ignore: decorator
 @inline function tile(w0: usize, w1: usize, w2: usize, w3: usize, y0: usize,
-  f: usize, b: usize, co: i32, coBytes: usize, taps: usize, tapsEnd: usize): void {
-  channels(w0, w1, w2, w3, y0, y0 + coBytes, y0 + 2 * coBytes, y0 + 3 * coBytes, f, b, co, coBytes, taps, tapsEnd);
+  f: usize, b: usize, co: i32, coBytes: usize, taps: usize, tapsEnd: usize, dot: bool): void {
+  channels(w0, w1, w2, w3, y0, y0 + coBytes, y0 + 2 * coBytes, y0 + 3 * coBytes, f, b, co, coBytes, taps, tapsEnd, dot);
 }
 
 /**
@@ -206,7 +209,11 @@ function tileAt(w0: usize, w1: usize, w2: usize, w3: usize, y: usize, q: i32, la
  */
 // @ts-ignore: decorator
 @inline function channels(w0: usize, w1: usize, w2: usize, w3: usize, y0: usize, y1: usize, y2: usize, y3: usize,
-  f: usize, b: usize, co: i32, coBytes: usize, taps: usize, tapsEnd: usize): void {
+  f: usize, b: usize, co: i32, coBytes: usize, taps: usize, tapsEnd: usize, dot: bool): void {
+  if (dot) {
+    fwdDot(w0, w1, w2, w3, y0, y1, y2, y3, f, b, taps, tapsEnd);
+    return;
+  }
   let o = 0;
   for (; o + 8 <= co; o += 8) fwd8(w0, w1, w2, w3, y0, y1, y2, y3, f, b, <usize>o << 2, coBytes, taps, tapsEnd);
   if (o + 4 <= co) {
@@ -279,6 +286,30 @@ function tileAt(w0: usize, w1: usize, w2: usize, w3: usize, y: usize, q: i32, la
     fp += coBytes;
   }
   store<f32>(y0 + ob, a0); store<f32>(y1 + ob, a1); store<f32>(y2 + ob, a2); store<f32>(y3 + ob, a3);
+}
+
+/**
+ * 4 pixels × the one output channel, when the input channels come in fours: lanes hold 4 consecutive filter rows
+ * (channels ci .. ci + 3 of one tap, contiguous in the window and, with one output channel, in f), summed across
+ * lanes at the end. The taps table is walked 4 rows at a time (its first entry of each 4 is the group's offset).
+ */
+// @ts-ignore: decorator
+@inline function fwdDot(w0: usize, w1: usize, w2: usize, w3: usize, y0: usize, y1: usize, y2: usize, y3: usize,
+  f: usize, b: usize, taps: usize, tapsEnd: usize): void {
+  let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+  let fp = f;
+  for (let t = taps; t < tapsEnd; t += 16) {
+    const i = <usize>load<u32>(t);
+    const f0 = v128.load(fp); // f[r .. r + 3, 0]
+    a0 = madd(v128.load(w0 + i), f0, a0);
+    a1 = madd(v128.load(w1 + i), f0, a1);
+    a2 = madd(v128.load(w2 + i), f0, a2);
+    a3 = madd(v128.load(w3 + i), f0, a3);
+    fp += 16;
+  }
+  const bias: f32 = b != 0 ? load<f32>(b) : 0;
+  store<f32>(y0, hsum(a0) + bias); store<f32>(y1, hsum(a1) + bias);
+  store<f32>(y2, hsum(a2) + bias); store<f32>(y3, hsum(a3) + bias);
 }
 
 /** Taps and df row pointers of the current filter-gradient tile (static data: kernels never allocate). */

@@ -55,3 +55,17 @@ export function sgdStep(w: usize, g: usize, vel: usize, len: i32, lr: f64, momen
     store<f32>(w + o, load<f32>(w + o) - lrs * nv);
   }
 }
+
+/** dst ← (a + b) · ½ over len floats (dst may be a or b): two data-parallel replicas' gradients averaged. */
+export function meanOfTwo(dst: usize, a: usize, b: usize, len: i32): void {
+  const half = f32x4.splat(0.5);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dst + o, f32x4.mul(f32x4.add(v128.load(a + o), v128.load(b + o)), half));
+  }
+  for (; i < len; i++) { // scalar tail
+    const o = <usize>i << 2;
+    store<f32>(dst + o, (load<f32>(a + o) + load<f32>(b + o)) * 0.5);
+  }
+}

@@ -12,11 +12,11 @@ import { tfBackend } from '../src/engines/tfjs-node.ts';
 import { loadRelaxed } from './relaxed.ts';
 
 type TF = Awaited<ReturnType<typeof tfBackend>>;
-type Op = 'forward' | 'input grad' | 'filter grad' | 'pool' | 'pool grad';
+export type Op = 'forward' | 'input grad' | 'filter grad' | 'pool' | 'pool grad';
 
 
 /** A 3×3 'same' stride-1 conv layer (the only kind our CNNs use), optionally followed by a 2×2 pool. */
-interface Layer {
+export interface Layer {
   model: string;
   n: number; h: number; w: number; c: number; co: number;
   ops: Op[];
@@ -24,7 +24,7 @@ interface Layer {
 
 const K = 3, PAD = 1; // 3×3 'same', stride 1: oh = h, padTop = padLeft = 1
 
-const LAYERS: Layer[] = [
+export const LAYERS: Layer[] = [
   { model: 'ref CNN', n: 64, h: 28, w: 28, c: 1, co: 8, ops: ['forward', 'filter grad', 'pool', 'pool grad'] },
   { model: 'ref CNN', n: 64, h: 14, w: 14, c: 8, co: 16, ops: ['forward', 'input grad', 'filter grad', 'pool', 'pool grad'] },
   { model: 'ship CNN', n: 64, h: 28, w: 28, c: 1, co: 16, ops: ['forward', 'filter grad', 'pool', 'pool grad'] },
@@ -39,10 +39,10 @@ const caseName = (l: Layer, op: Op) =>
   op.startsWith('pool') ? `${l.model} ${op} [${l.n},${l.h},${l.w},${l.co}]`
     : `${l.model} ${op} x=[${l.n},${l.h},${l.w},${l.c}] f=[3,3,${l.c},${l.co}]`;
 
-const convFlops = (l: Layer) => 2 * l.n * l.h * l.w * l.co * K * K * l.c;
+export const convFlops = (l: Layer) => 2 * l.n * l.h * l.w * l.co * K * K * l.c;
 
 /** Our kernel call for one op, with its inputs placed in a fresh arena. */
-function ours(ex: EngineExports, l: Layer, op: Op): () => void {
+export function ours(ex: EngineExports, l: Layer, op: Op): () => void {
   const a = new Arena(ex);
   const { n, h, w, c, co } = l;
   const shape = [n, h, w, c, K, K, co, 1, PAD, PAD, h, w] as const;
@@ -62,7 +62,7 @@ function ours(ex: EngineExports, l: Layer, op: Op): () => void {
 }
 
 /** The same op in TensorFlow.js on the current backend (tensors made here, so they live on it). */
-function theirs(tf: TF, l: Layer, op: Op): () => void {
+export function theirs(tf: TF, l: Layer, op: Op): () => void {
   const { n, h, w, c, co } = l;
   const x = tf.tensor4d(randomArray(n * h * w * c, 1), [n, h, w, c]);
   const f = tf.tensor4d(randomArray(K * K * c * co, 2, 0.3), [K, K, c, co]);

@@ -26,7 +26,7 @@ function packed(ex: EngineExports, arena: Arena, nIn: number, nOut: number) {
   return { w, wp };
 }
 
-const CASES: Case[] = [
+export const CASES: Case[] = [
   {
     name: `mat-vec 1×${IN}·${IN}×${OUT} + b`,
     flops: 2 * IN * OUT,

@@ -5,6 +5,7 @@
 import type { Page } from 'puppeteer-core';
 import { sketchStrokes } from '../src/data/sketches.ts';
 import { chromium, firefox, poll, type Session } from '../scripts/browsers.ts';
+import { addRow, note } from './rows.ts';
 
 interface Stats {
   analyses: number;
@@ -46,6 +47,26 @@ const q = (v: number[], p: number) => {
   const s = [...v].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(p * s.length))];
 };
+
+/** The popup-frame-p95 row: Chromium, default saliency (gradient × input), stroke end to the next frame. */
+export async function benchPopupP95({ digits = 20 } = {}): Promise<void> {
+  let session: Session | undefined;
+  try {
+    session = await chromium();
+    const page = await session.extensionPage('popup/index.html');
+    await page.setViewport({ width: 780, height: 600 });
+    await poll(() => page.$('[data-testid="engine"].ready'), 'the engine', 30_000);
+    const rows = await strokesToScreen(page, 'gradient-x-input', digits);
+    const ms = (k: keyof Stats) => rows.map((r) => r[k]);
+    console.log(`popup (chromium, gradient × input, ${rows.length} strokes): worker median ${q(ms('workerMs'), 0.5).toFixed(1)} ms, views updated p95 ${q(ms('inputToRenderMs'), 0.95).toFixed(1)} ms, next frame p95 ${q(ms('inputToFrameMs'), 0.95).toFixed(1)} ms`);
+    addRow({ case: 'popup-frame-p95', model: 'mlp+cnn', engine: 'simd', median: q(ms('inputToFrameMs'), 0.95), unit: 'ms' });
+    addRow({ case: 'popup-render-p95', model: 'mlp+cnn', engine: 'simd', median: q(ms('inputToRenderMs'), 0.95), unit: 'ms' });
+  } catch (e) {
+    note(`popup-frame-p95: failed (${(e as Error).message})`);
+  } finally {
+    await session?.close();
+  }
+}
 
 export async function benchPopup({ digits = 20 } = {}): Promise<void> {
   console.log('\n## Popup: stroke end → predictions, activations and saliency on screen (real browser)\n');

@@ -6,14 +6,19 @@ import type { EngineExports } from '../src/wasm/abi.ts';
 
 const RELAXED_WASM = new URL('../build/engine-relaxed.wasm', import.meta.url);
 
-/** The relaxed-SIMD build, when this V8 can run it (Node 20 needs the flag, set here before compiling). */
-export async function loadRelaxed(): Promise<EngineExports | undefined> {
+/** The relaxed-SIMD build's bytes, when this V8 can run it (Node 20 needs the flag, set here before compiling). */
+export async function relaxedBytes(file: URL = RELAXED_WASM): Promise<Uint8Array<ArrayBuffer> | undefined> {
   setFlagsFromString('--experimental-wasm-relaxed-simd');
   let bytes: Uint8Array<ArrayBuffer>;
   try {
-    bytes = new Uint8Array(await readFile(RELAXED_WASM)) as Uint8Array<ArrayBuffer>;
+    bytes = new Uint8Array(await readFile(file)) as Uint8Array<ArrayBuffer>;
   } catch {
     return undefined;
   }
-  return WebAssembly.validate(bytes) ? instantiateEngine(bytes) : undefined;
+  return WebAssembly.validate(bytes) ? bytes : undefined;
+}
+
+export async function loadRelaxed(): Promise<EngineExports | undefined> {
+  const bytes = await relaxedBytes();
+  return bytes ? instantiateEngine(bytes) : undefined;
 }

@@ -11,6 +11,7 @@ import { cnnSpec, initModel, mlpSpec } from '../src/train/architectures.ts';
 import { serializeModel } from '../src/model/format.ts';
 import type { LoadedModel } from '../src/model/spec.ts';
 import { fmtTime, printTable, type Row } from './report.ts';
+import { addRow, interleave, timed } from './rows.ts';
 import { IMAGE_SIDE, INPUT_SIZE, MODEL_IDS } from '../src/model/shipped.ts';
 
 const OPTS: AnalyzeOptions = { models: [...MODEL_IDS], activations: true, saliency: { method: 'gradient' } };
@@ -83,4 +84,37 @@ export async function benchWorker({ n = 300, warmup = 30 } = {}): Promise<void> 
   printTable(`Worker round trip (${trained ? 'trained models' : 'shipped architectures, seeded weights'})`, rows);
   const median = rows[0].us;
   console.log(`\nSIMD via worker: median ${fmtTime(median)} — target ≤ 1 ms: ${median <= 1000 ? 'met' : 'NOT met'}`);
+}
+
+/**
+ * worker-roundtrip rows: the same analyze call through the worker (simd, tfjs-wasm) and in-process (simd), interleaved.
+ * On the CPU clock (bench/rows.ts) the worker rows count both threads' work: what the round trip costs the machine.
+ */
+export async function benchRoundtrip(): Promise<void> {
+  const { sources } = models();
+  const x = input();
+  const call = (api: SeeingDigitsApi) => async () => {
+    const r = await api.analyze({ kind: 'mnist', pixels: x.slice() }, OPTS);
+    if (!r.ok) throw new Error(r.message);
+  };
+  const simdWorker = createNodeClient({ timeoutMs: 30_000 });
+  const tfjsWorker = createNodeClient({ timeoutMs: 30_000 });
+  const service = createService(nodeDeps({ defaultModels: {} }));
+  try {
+    await simdWorker.init({ engine: 'simd', models: sources });
+    await tfjsWorker.init({ engine: 'tfjs-wasm', models: sources });
+    await service.init({ engine: 'simd', models: sources });
+    const ms = await interleave([
+      { engine: 'simd', run: timed(call(simdWorker)) },
+      { engine: 'simd-in-process', run: timed(call(service)) },
+      { engine: 'tfjs-wasm', run: timed(call(tfjsWorker)) },
+    ]);
+    for (const [engine, perCall] of ms) {
+      const inProcess = engine === 'simd-in-process';
+      addRow({ case: inProcess ? 'roundtrip-in-process' : 'worker-roundtrip', model: 'mlp+cnn', engine: inProcess ? 'simd' : engine, median: perCall * 1000, unit: 'µs' });
+    }
+  } finally {
+    simdWorker.close();
+    tfjsWorker.close();
+  }
 }

@@ -44,6 +44,7 @@ function need(path: string, hint: string): string {
 function copyBinaries(): void {
   mkdirSync(join(STAGE, 'wasm'), { recursive: true });
   cpSync(need(join(ROOT, 'build/engine.wasm'), 'run `npm run build:wasm`'), join(STAGE, 'wasm/engine.wasm'));
+  cpSync(need(join(ROOT, 'build/engine-relaxed.wasm'), 'run `npm run build:wasm`'), join(STAGE, 'wasm/engine-relaxed.wasm'));
   const tfjs = join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
   for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) cpSync(need(join(tfjs, f), 'run `npm ci`'), join(STAGE, 'wasm', f));
 }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ModelId, ModelSource } from './api.ts';
 import type { ServiceDeps } from './service.ts';
-import { ENGINE_WASM, readEngineWasm } from '../src/wasm/node.ts';
+import { ENGINE_WASM, readInferenceWasm } from '../src/wasm/node.ts';
 import { loadModelFromUrl } from '../src/model/format.ts';
 import { loadModelFromDir } from '../src/model/format-node.ts';
 import type { LoadedModel } from '../src/model/spec.ts';
@@ -28,9 +28,9 @@ function loadMeansNode(url: string, spec: LoadedModel['spec']) {
   return loadMeansFromDir(url.startsWith('file:') ? fileURLToPath(url) : url, spec);
 }
 
-/** InitOptions.wasm.simd as a path or file: URL, else build/engine.wasm. */
+/** InitOptions.wasm.simd as a path or file: URL, else build/engine.wasm (the relaxed build beside it where supported). */
 function simdWasm(url?: string): Promise<BufferSource> {
-  return readEngineWasm(url ? (url.startsWith('file:') ? new URL(url) : pathToFileURL(url)) : ENGINE_WASM);
+  return readInferenceWasm(url ? (url.startsWith('file:') ? new URL(url) : pathToFileURL(url)) : ENGINE_WASM);
 }
 
 function bundledModels(): Partial<Record<ModelId, ModelSource>> {

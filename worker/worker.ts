@@ -12,6 +12,7 @@ import { createService } from './service.ts';
 import { loadModelFromUrl } from '../src/model/format.ts';
 import { errorText } from '../src/util/guards.ts';
 import { MEANS_FILE, decodeMeans } from '../src/interpret/means.ts';
+import { inferenceWasm, relaxedUrl } from '../src/wasm/wasm.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -39,7 +40,8 @@ Comlink.expose(
     simdWasm: async (url) => {
       // Without it the selector records why and moves on to TensorFlow.js.
       if (!url) throw new Error('init() was not given wasm.simd, the URL of engine.wasm');
-      return fetchBytes(resolve(url));
+      // The relaxed-SIMD build beside it where this browser has relaxed SIMD (inference only; src/wasm/wasm.ts).
+      return inferenceWasm((relaxed) => fetchBytes(relaxed ? relaxedUrl(resolve(url)).href : resolve(url)));
     },
     tfjsWasmPath: (path) => (path ? resolve(path) : undefined),
   }),

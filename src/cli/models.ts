@@ -15,7 +15,7 @@ import { isModelId, type ModelId } from '../model/shipped.ts';
 import type { EngineInfo, EngineKind, InferenceEngine } from '../engines/types.ts';
 import { selectEngine } from '../engines/select.ts';
 import { SimdEngine } from '../engines/simd.ts';
-import { readEngineWasm } from '../wasm/node.ts';
+import { readInferenceWasm } from '../wasm/node.ts';
 
 export function shippedModelDir(id: ModelId): string {
   return fileURLToPath(new URL(`../../extension/models/${id}/`, import.meta.url));
@@ -51,7 +51,7 @@ export async function openModel(nameOrPath: string, choice: 'auto' | EngineKind 
   const files = await resolveModel(nameOrPath);
   const { engine, info } = await selectEngine({
     choice,
-    simdWasm: () => readEngineWasm(),
+    simdWasm: () => readInferenceWasm(),
     // Mean activations (mean-ablation) ship beside model.json; an ONNX file has none.
     start: async (e) => e.load(files.id, files.model, { means: isOnnxPath(files.dir) ? undefined : await loadMeansFromDir(files.dir, files.model.spec) }),
   });

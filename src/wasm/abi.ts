@@ -101,4 +101,6 @@ export interface EngineExports {
     lr: number, beta1: number, beta2: number, eps: number, bc1: number, bc2: number): void;
   /** SGD with momentum in place: vel = momentum·vel + g; w −= lr·vel. */
   sgdStep(w: number, g: number, vel: number, len: number, lr: number, momentum: number): void;
+  /** dst ← (a + b) · ½ over len floats: two data-parallel replicas' gradients averaged. */
+  meanOfTwo(dst: number, a: number, b: number, len: number): void;
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { instantiateEngine } from './wasm.ts';
+import { inferenceWasm, instantiateEngine, relaxedUrl } from './wasm.ts';
 import type { EngineExports } from './abi.ts';
 
 /** build/engine.wasm, compiled by `npm run build:wasm` (asconfig.json, target release). */
@@ -17,4 +17,9 @@ export async function readEngineWasm(file: URL = ENGINE_WASM): Promise<Uint8Arra
 
 export async function loadEngineNode(file: URL = ENGINE_WASM): Promise<EngineExports> {
   return instantiateEngine(await readEngineWasm(file));
+}
+
+/** The build inference runs on (wasm.ts inferenceWasm): build/engine-relaxed.wasm where relaxed SIMD is on. */
+export function readInferenceWasm(file: URL = ENGINE_WASM): Promise<BufferSource> {
+  return inferenceWasm((relaxed) => readEngineWasm(relaxed ? relaxedUrl(file) : file));
 }

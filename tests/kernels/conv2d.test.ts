@@ -98,6 +98,10 @@ const cases: Case[] = [
   { x: [2, 6, 6, 3], f: [6, 6, 3, 4], s: 1, pad: 'valid' }, // 1×1 output
   { x: [1, 28, 28, 32], f: [3, 3, 32, 32], s: 1, pad: 'same' },
   { x: [2, 1, 9, 4], f: [3, 3, 4, 8], s: 1, pad: 'same' }, // one row
+  // One output channel with input channels in fours: the forward pass's dot-product path (the path the input
+  // gradient of a 1-channel first layer takes, covered above by every c = 1 case with co % 4 = 0)
+  { x: [2, 9, 9, 8], f: [3, 3, 8, 1], s: 1, pad: 'same' },
+  { x: [3, 7, 7, 4], f: [3, 3, 4, 1], s: 2, pad: 'valid' }, // 3·3·3 = 27 pixels: a clamped last tile
   { x: [3, 7, 1, 2], f: [3, 1, 2, 5], s: 2, pad: 'valid' }, // one column
   { x: [2, 28, 28, 1], f: [4, 4, 1, 6], s: 4, pad: 'valid' }, // stride 4: non-overlapping patches
   { x: [2, 11, 10, 3], f: [3, 3, 3, 5], s: 3, pad: 'same' },

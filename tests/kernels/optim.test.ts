@@ -93,3 +93,15 @@ describe('sgdStep', () => {
     expect(Array.from(k.get(pvel, 5))).toEqual(Array.from(g));
   });
 });
+
+describe('meanOfTwo (two data-parallel replicas\' gradients averaged)', () => {
+  it.each(LENGTHS)('len %i: exactly the float32 sum halved, in place too', (n) => {
+    const a = grads(n, 1, 3), b = grads(n, 2, 1e-3);
+    const want = a.map((v, i) => Math.fround(v + b[i]) * 0.5);
+    const pa = k.put(a), pb = k.put(b), pd = k.alloc(n);
+    k.ex.meanOfTwo(pd, pa, pb, n);
+    expect(k.get(pd, n)).toEqual(want);
+    k.ex.meanOfTwo(pa, pa, pb, n); // dst = a
+    expect(k.get(pa, n)).toEqual(want);
+  });
+});
