@@ -118,7 +118,8 @@ export function createClient(spawn: () => WorkerLike, opts: ClientOptions = {}):
   }
 
   async function call<M extends Method>(method: M, args: Parameters<SeeingDigitsApi[M]>): Promise<Awaited<ReturnType<SeeingDigitsApi[M]>>> {
-    const limit = method === 'init' ? initTimeoutMs : timeoutMs;
+    // init compiles wasm and loads models; trainStart may download and decompress MNIST.
+    const limit = method === 'init' || method === 'trainStart' ? initTimeoutMs : timeoutMs;
     let first: WorkerFailure | undefined;
     for (;;) {
       try {
@@ -146,6 +147,11 @@ export function createClient(spawn: () => WorkerLike, opts: ClientOptions = {}):
     runWithCache: (model, inputs, opts) => call('runWithCache', [model, inputs, opts]),
     runWithHooks: (model, inputs, hooks, opts) => call('runWithHooks', [model, inputs, hooks, opts]),
     stats: () => call('stats', []),
+    trainStart: (config, opts) => call('trainStart', [config, opts]),
+    trainControl: (action) => call('trainControl', [action]),
+    trainPoll: () => call('trainPoll', []),
+    trainPredict: (pixels) => call('trainPredict', [pixels]),
+    trainModel: () => call('trainModel', []),
     close() {
       for (const gen of [...alive]) gen.kill(new WorkerFailure('the client was closed', false));
     },

@@ -45,7 +45,9 @@ import { parseMeans } from '../src/interpret/means.ts';
 import { withHooks } from '../src/interpret/hooked-engine.ts';
 import { size } from '../src/model/shapes.ts';
 import { argmax } from '../src/util/array.ts';
-import { engineMemoryBytes } from '../src/wasm/wasm.ts';
+import { engineMemoryBytes, instantiateEngine, simdSupported } from '../src/wasm/wasm.ts';
+import type { DigitSet } from '../src/train/session.ts';
+import { createTrainRunner } from './train-runner.ts';
 
 /** Test-only misbehaviour, so the client's crash and timeout handling can be tested against a real worker. */
 export interface Faults {
@@ -66,6 +68,8 @@ export interface ServiceDeps {
   tfjsWasmPath?: (path?: string) => string | undefined;
   /** Models loaded when init() is called with none and none are loaded yet. */
   defaultModels?: Partial<Record<ModelId, ModelSource>>;
+  /** MNIST for training (both splits); `url` is TrainStartOptions.mnist (browsers). */
+  loadDigits?: (url?: string) => Promise<{ train: DigitSet; test: DigitSet }>;
   /** Overrides the engine selector's environment checks. */
   env?: Partial<Environment>;
   faults?: Faults;
@@ -101,6 +105,19 @@ export function createService(deps: ServiceDeps): SeeingDigitsApi {
   };
   /** The state, initialising with the defaults on first use. */
   const ready = async (): Promise<State> => (state ??= await init(deps));
+  /** The training runner, made on first use: it needs no models, only its own engine instance and MNIST. */
+  let runner: ReturnType<typeof createTrainRunner> | undefined;
+  const training = () =>
+    (runner ??= createTrainRunner({
+      engine: async () => {
+        if (!(deps.env?.simd ?? simdSupported())) throw new RequestError('training needs WebAssembly SIMD, which this browser lacks');
+        return instantiateEngine(await deps.simdWasm(state?.wasm.simd));
+      },
+      loadDigits: async (url) => {
+        if (!deps.loadDigits) throw new RequestError('trainStart: this worker has no MNIST data to train on');
+        return deps.loadDigits(url);
+      },
+    }));
 
   return {
     init: (opts) =>
@@ -140,6 +157,11 @@ export function createService(deps: ServiceDeps): SeeingDigitsApi {
         return Comlink.transfer(r, runTransferables(r));
       }),
     stats: () => serial(async () => (fault('stats'), stats(await ready()))),
+    trainStart: (config, opts) => serial(() => training().start(config, opts)),
+    trainControl: (action) => serial(async () => training().control(action)),
+    trainPoll: () => serial(async () => training().poll()),
+    trainPredict: (pixels) => serial(async () => training().predict(pixels)),
+    trainModel: () => serial(async () => training().model()),
   };
 }
 

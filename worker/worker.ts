@@ -12,6 +12,7 @@ import { createService } from './service.ts';
 import { loadModelFromUrl } from '../src/model/format.ts';
 import { errorText } from '../src/util/guards.ts';
 import { MEANS_FILE, parseMeans } from '../src/interpret/means.ts';
+import { loadMnistGz } from './mnist-browser.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -42,5 +43,6 @@ Comlink.expose(
       return fetchBytes(resolve(url));
     },
     tfjsWasmPath: (path) => (path ? resolve(path) : undefined),
+    loadDigits: (url) => loadMnistGz(resolve(url ?? '/mnist/')),
   }),
 );
