@@ -6,13 +6,17 @@
 import type { EngineInfo, EngineKind, LayerOutput } from '../src/engines/types.ts';
 import type { Preprocessed, RgbaImage } from '../src/preprocess/types.ts';
 import type { SaliencyMethod } from '../src/interpret/saliency.ts';
-import type { ModelId } from '../src/model/shipped.ts';
+import type { ModelId as ShippedModelId, UserModelId } from '../src/model/shipped.ts';
 import type { CacheOptions, HookPoint, HookRun, Intervention } from '../src/interpret/hooks.ts';
 import type { TrainConfig } from '../src/train/config.ts';
 import type { EpochLog, SessionCheckpoint } from '../src/train/session.ts';
 
 // Declared in the library (src/model/shipped.ts), beside the shipped models' input size and classes.
-export { MODEL_IDS, type ModelId } from '../src/model/shipped.ts';
+export { MODEL_IDS, isUserModelId, type UserModelId } from '../src/model/shipped.ts';
+export type { ShippedModelId };
+
+/** A model the worker holds: a shipped one ('mlp', 'cnn') or one the user trained or imported ('user:NAME'). */
+export type ModelId = ShippedModelId | UserModelId;
 
 export type EngineChoice = 'auto' | EngineKind;
 

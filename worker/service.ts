@@ -9,6 +9,7 @@ import * as Comlink from 'comlink';
 import {
   MAX_HOOK_FLOATS,
   MODEL_IDS,
+  isUserModelId,
   type AnalyzeResult,
   type CacheOptions,
   type HookRun,
@@ -213,10 +214,12 @@ async function init(deps: ServiceDeps, opts: InitOptions = {}, prev?: State): Pr
   const sources = opts.models ?? (prev ? {} : (deps.defaultModels ?? {}));
   const models = new Map(prev?.models);
   const loaded = await Promise.all(
-    Object.entries(sources).map(async ([id, src]) => [id as ModelId, await loadModel(deps, id, src)] as const),
+    Object.entries(sources).map(async ([id, src]) => [id as ModelId, await loadModel(deps, id, src!)] as const),
   );
   for (const [id, m] of loaded) models.set(id, m);
-  const ordered = new Map(MODEL_IDS.filter((id) => models.has(id)).map((id) => [id, models.get(id)!]));
+  // Shipped models first, in their order, then the user's in the order they were loaded.
+  const ids = [...MODEL_IDS.filter((id) => models.has(id)), ...[...models.keys()].filter(isUserModelId)];
+  const ordered = new Map(ids.map((id) => [id, models.get(id)!]));
   if (prev && opts.engine === undefined && opts.wasm === undefined) {
     // Only models changed: the running engine takes them.
     for (const [id, m] of loaded) await prev.engine.load(id, m, { means: m.means });
