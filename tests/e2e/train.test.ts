@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, chromium, poll, type Session } from '../../scripts/browsers.ts';
+import { analyses, DIGITS, draw, settled } from './pad.ts';
 
 const text = (page: Page, id: string) => page.$eval(`[data-testid="${id}"]`, (e) => e.textContent ?? '');
 
@@ -73,4 +74,28 @@ describe('the Train view in chromium', () => {
     writeFileSync(join(ARTIFACTS, 'train-browser.json'), JSON.stringify({ browser: 'chromium', accuracy, imagesPerSecond: speed }) + '\n');
     console.log(`Train view, chromium: test accuracy ${accuracy} %, ${speed} images/s`);
   }, 240_000);
+
+  it('a model trained here is saved, picked in the popup, and reads a drawn digit there', async () => {
+    await setValue(page, 'train-name', 'e2e notebook MLP');
+    await page.click('[data-testid="train-save"]');
+    await poll(async () => /Saved as “e2e notebook MLP”/.test(await text(page, 'train-saved')) || null, 'the save');
+    expect(await text(page, 'train-models')).toMatch(/e2e notebook MLP — 109,386 parameters, 0\.\d\d MB, 9\d\.\d\d % test accuracy/);
+    expect(await text(page, 'train-store-used')).toMatch(/^0\.\d\d MB of 64\.0 MB used\.$/);
+
+    const popup = await session.extensionPage('popup/index.html');
+    await popup.setViewport({ width: 780, height: 600 });
+    await poll(() => popup.$('[data-testid="engine"].ready'), 'the popup engine', 30_000);
+    await poll(() => popup.$('[data-testid="model-choice"] option[value="e2e notebook MLP"]'), 'the stored model in the picker');
+    await popup.select('[data-testid="model-choice"]', 'e2e notebook MLP');
+    await poll(async () => /“e2e notebook MLP” is shown as the MLP/.test(await text(popup, 'model-choice-note')) || null, 'the session with the user model', 30_000);
+    await poll(() => popup.$('[data-testid="engine"].ready'), 'the popup engine again', 30_000);
+    for (const key of ['seven', 'zero'] as const) {
+      await popup.click('[data-testid="clear"]').catch(() => undefined);
+      const before = await analyses(popup);
+      await draw(popup, DIGITS[key].strokes);
+      await settled(popup, before);
+      expect(await text(popup, 'prediction-mlp')).toBe(String(DIGITS[key].label));
+    }
+    await popup.close();
+  }, 120_000);
 });
