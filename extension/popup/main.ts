@@ -17,8 +17,8 @@ async function main(): Promise<void> {
     },
   });
   wb.q('open-explorer').addEventListener('click', () => openExplorer());
-  // Your stored models (trained in the explorer), instead of a shipped one.
-  wb.q('open-explorer').before(modelChoice(wb.settings, wb.engine));
+  // Your stored models (trained in the explorer), instead of a shipped one: under the pad.
+  document.querySelector('section.left')!.append(modelChoice(wb.settings, wb.engine));
 }
 
 async function openExplorer(): Promise<void> {
