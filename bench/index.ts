@@ -5,6 +5,7 @@ import { benchTrain } from './train.ts';
 import { benchWorker } from './worker.ts';
 import { benchPreprocess } from './preprocess.ts';
 import { benchPopup } from './popup.ts';
+import { benchTrainBrowser } from './train-browser.ts';
 
 const only = process.argv[2];
 const all: [string, () => Promise<void>][] = [
@@ -14,6 +15,7 @@ const all: [string, () => Promise<void>][] = [
   ['worker', benchWorker],
   ['preprocess', benchPreprocess],
   ['popup', benchPopup],
+  ['train-browser', benchTrainBrowser],
 ];
 console.log(`# Seeing Digits benchmarks (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, one thread)`);
 for (const [name, run] of all) if (!only || only === name) await run();

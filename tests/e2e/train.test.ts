@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, chromium, poll, type Session } from '../../scripts/browsers.ts';
+import { ARTIFACTS, chromium, firefox, poll, type Session } from '../../scripts/browsers.ts';
 import { analyses, DIGITS, draw, settled } from './pad.ts';
 
 const text = (page: Page, id: string) => page.$eval(`[data-testid="${id}"]`, (e) => e.textContent ?? '');
@@ -31,11 +31,14 @@ async function openTrain(session: Session): Promise<Page> {
   return page;
 }
 
-describe('the Train view in chromium', () => {
+for (const [name, launch] of [
+  ['chromium', chromium],
+  ['firefox', firefox],
+] as const) describe(`the Train view in ${name}`, () => {
   let session: Session;
   let page: Page;
   beforeAll(async () => {
-    session = await chromium();
+    session = await launch();
     page = await openTrain(session);
   }, 60_000);
   afterAll(async () => session?.close());
@@ -71,8 +74,8 @@ describe('the Train view in chromium', () => {
     const speed = Number((await text(page, 'train-speed')).replace(/[^\d]/g, ''));
     expect(speed).toBeGreaterThan(0);
     mkdirSync(ARTIFACTS, { recursive: true });
-    writeFileSync(join(ARTIFACTS, 'train-browser.json'), JSON.stringify({ browser: 'chromium', accuracy, imagesPerSecond: speed }) + '\n');
-    console.log(`Train view, chromium: test accuracy ${accuracy} %, ${speed} images/s`);
+    writeFileSync(join(ARTIFACTS, `train-${name}.json`), JSON.stringify({ browser: name, accuracy, imagesPerSecond: speed }) + '\n');
+    console.log(`Train view, ${name}: test accuracy ${accuracy} %, ${speed} images/s`);
   }, 240_000);
 
   it('a model trained here is saved, picked in the popup, and reads a drawn digit there', async () => {
