@@ -67,7 +67,9 @@ for (const [name, launch] of [
     const status = await poll(async () => {
       const s = await text(page, 'train-status');
       return /^done/.test(s) ? s : null;
-    }, 'the epoch to finish', 180_000);
+    }, 'the epoch to finish', 180_000).catch(async (e) => {
+      throw new Error(`${e.message}; status "${await text(page, 'train-status')}", error "${await text(page, 'train-error')}"`);
+    });
     expect(status).toMatch(/epoch 1 of 1/);
     const accuracy = parseFloat(await text(page, 'train-test-accuracy'));
     expect(accuracy).toBeGreaterThanOrEqual(95);
@@ -101,4 +103,21 @@ for (const [name, launch] of [
     }
     await popup.close();
   }, 120_000);
+
+  it('survives closing the tab: the last epoch’s checkpoint is offered on reopening and the run resumes from it', async () => {
+    await setValue(page, 'train-hidden', '32');
+    await setValue(page, 'train-epochs', '20');
+    await page.click('[data-testid="train-start"]');
+    await poll(async () => /^epoch [2-9]/.test((await text(page, 'train-status')).replace(/^training: /, '')) || null, 'epoch 1 to finish', 120_000);
+    await page.close();
+    page = await openTrain(session);
+    await poll(() => page.$('[data-testid="train-resume-offer"]:not([hidden])'), 'the resume offer');
+    const offer = await text(page, 'train-resume-offer');
+    const done = Number(/after epoch (\d+) of 20/.exec(offer)![1]);
+    expect(done).toBeGreaterThanOrEqual(1);
+    await page.click('[data-testid="train-resume"]');
+    await poll(async () => new RegExp(`epoch ${done + 1} of 20`).test(await text(page, 'train-status')) || null, 'the resumed run', 60_000);
+    await page.click('[data-testid="train-stop"]');
+    await poll(async () => /^stopped/.test(await text(page, 'train-status')) || null, 'the stop');
+  }, 240_000);
 });
