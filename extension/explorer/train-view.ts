@@ -205,12 +205,12 @@ export class TrainView implements View {
     try {
       u = await this.client.trainPoll();
     } catch (err) {
-      this.finish(`the training worker failed (${errorText(err)}); the last finished epoch is kept: reopen to resume`);
+      this.finish(`the training worker failed (${errorText(err)}); the last finished epoch is kept: resume it below`);
       return;
     }
     for (const ev of u.events) await this.take(ev);
     this.showStatus(u.status);
-    if (u.status.state === 'idle') this.finish('the training worker restarted; the last finished epoch is kept: reopen to resume');
+    if (u.status.state === 'idle') this.finish('the training worker restarted; the last finished epoch is kept: resume it below');
     else if (!['running', 'paused'].includes(u.status.state)) this.finish();
   }
 
@@ -253,7 +253,10 @@ export class TrainView implements View {
     this.running = false;
     this.el.pause.disabled = this.el.stop.disabled = true;
     this.el.start.disabled = false;
-    if (message) this.el.error.textContent = message;
+    if (message) {
+      this.el.error.textContent = message;
+      void this.offerResume(); // the last finished epoch is in IndexedDB
+    }
     if (this.lastEpoch && this.lastEpoch.log.epoch >= this.epochs) void clearRun().catch(() => undefined);
   }
 
