@@ -44,9 +44,10 @@ export interface Session {
  * Initialises `client` with the bundled models on `engine` (or the best one that starts), and the user's chosen
  * stored model in place of the shipped model of its kind.
  */
-export async function startSession(client: SeeingDigitsClient, engine: EngineChoice): Promise<Session> {
+export async function startSession(client: SeeingDigitsClient, engine: EngineChoice, userModelName?: string | null): Promise<Session> {
   const models = await bundledModels();
-  const userModel = await chosenUserModel().catch(() => undefined); // a broken store leaves the shipped models
+  // `userModelName` where settings cannot be read (Chrome's offscreen document); a broken store leaves the shipped models.
+  const userModel = await chosenUserModel(userModelName).catch(() => undefined);
   if (userModel) models[userModel.slot] = userModel.source;
   // The build ships the WebAssembly binaries in wasm/ (engine.wasm, and tfjs-backend-wasm's for the tfjs-wasm engine).
   const wasm = { simd: new URL('../wasm/engine.wasm', document.baseURI).href, tfjs: new URL('../wasm/', document.baseURI).href };

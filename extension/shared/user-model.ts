@@ -18,9 +18,9 @@ export function slotOf(modelJson: unknown): ShippedModelId {
   return parseTopology(modelJson).layers.some((l) => l.kind === 'Conv2D') ? 'cnn' : 'mlp';
 }
 
-/** The chosen stored model with its files, or undefined when none is chosen or it was deleted. */
-export async function chosenUserModel(): Promise<(UserChoice & { source: ModelSource }) | undefined> {
-  const name = (await loadSettings(await openStore())).userModel;
+/** The chosen stored model (`given`, else from settings) with its files, or undefined when none is or it was deleted. */
+export async function chosenUserModel(given?: string | null): Promise<(UserChoice & { source: ModelSource }) | undefined> {
+  const name = given !== undefined ? given : (await loadSettings(await openStore())).userModel;
   const source = name ? await modelSource(name) : undefined;
   if (!name || !source || !('modelJson' in source)) return undefined;
   return { name, slot: slotOf(source.modelJson), source };
