@@ -9,6 +9,12 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, chromium, firefox, poll, type Session } from '../../scripts/browsers.ts';
 import { analyses, DIGITS, draw, settled } from './pad.ts';
+import { serveDemo } from '../../scripts/demo-server.ts';
+import type { DemoManifest } from '../../scripts/demo-assets.ts';
+import { DIST } from '../../scripts/browsers.ts';
+import { readFileSync } from 'node:fs';
+import { createService } from '../../worker/service.ts';
+import { nodeDeps } from '../../worker/node-deps.ts';
 
 const text = (page: Page, id: string) => page.$eval(`[data-testid="${id}"]`, (e) => e.textContent ?? '');
 
@@ -103,6 +109,28 @@ for (const [name, launch] of [
     }
     await popup.close();
   }, 120_000);
+
+  it('the page panel reads with the chosen model too (its MLP probabilities are not the shipped MLP\'s; the CNN\'s are)', async () => {
+    const dir = join(DIST, 'demo');
+    const demo: DemoManifest = JSON.parse(readFileSync(join(dir, 'digits.json'), 'utf8'));
+    const site = await serveDemo(dir);
+    try {
+      const tab = await session.open(site.origin + '/');
+      const d = demo.digits.find((x) => x.label === 7)!;
+      const outcome = await session.click(tab, new URL(d.file, site.origin + '/').href);
+      if (!outcome.ok) throw new Error(outcome.error.message);
+      const [mlp, cnn] = ['mlp', 'cnn'].map((id) => outcome.result.models.find((m) => m.id === id)!);
+      expect(mlp.digit).toBe(7);
+      const shipped = await createService(nodeDeps()).analyze({ kind: 'mnist', pixels: Float32Array.from(outcome.result.input) }, { models: ['mlp', 'cnn'] });
+      if (!shipped.ok) throw new Error(shipped.message);
+      const diff = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i])));
+      expect(diff(cnn.probs, shipped.models[1].probs)).toBeLessThan(1e-4);
+      expect(diff(mlp.probs, shipped.models[0].probs)).toBeGreaterThan(1e-3);
+      await tab.close();
+    } finally {
+      await site.close();
+    }
+  }, 60_000);
 
   it('survives closing the tab: the last epoch’s checkpoint is offered on reopening and the run resumes from it', async () => {
     await setValue(page, 'train-hidden', '32');
