@@ -141,4 +141,29 @@ describe('training in a worker thread through the restarting client', () => {
     expect(epochs(events)[0].log.testAccuracy).toBeGreaterThan(0.8);
     expect((await client.trainPredict(loadMnist('test').images.slice(784, 2 * 784))).digit).toBe(2); // test digit 1 is a 2
   });
+
+  it('a worker that dies mid-run leaves its last checkpoint usable: a new worker resumes to the same weights', async () => {
+    const straight = createService(nodeDeps({ defaultModels: {} }));
+    await straight.trainStart(CONFIG);
+    await finish(straight);
+    const want = await weights(straight);
+
+    const first = createNodeClient({ timeoutMs: 30_000 });
+    await first.trainStart(CONFIG);
+    let checkpoint;
+    while (!checkpoint) {
+      checkpoint = epochs((await first.trainPoll()).events)[0]?.checkpoint;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    first.close(); // the worker is terminated while epoch 2 runs
+    const second = createNodeClient({ timeoutMs: 30_000 });
+    try {
+      expect((await second.trainPoll()).status.state).toBe('idle');
+      await second.trainStart(CONFIG, { resume: checkpoint });
+      expect((await finish(second)).last.status.state).toBe('done');
+      expect(await weights(second)).toEqual(want);
+    } finally {
+      second.close();
+    }
+  });
 });
