@@ -32,6 +32,8 @@ export class TrainView implements View {
   private curves: SavedRun['curves'] = { loss: [], val: [] };
   private lastEpoch?: Extract<TrainEvent, { kind: 'epoch' }>;
   private epochs = 1;
+  /** When the sketch was last read by the model in training (re-read about every second while it learns). */
+  private predictedAt = 0;
   private batchesPerEpoch = 1;
   private readonly el = {
     model: h('select', { 'data-testid': 'train-model' }, h('option', { value: 'mlp' }, 'MLP'), h('option', { value: 'cnn' }, 'CNN')),
@@ -114,7 +116,8 @@ export class TrainView implements View {
   }
 
   update(a: Analysis | null): void {
-    if (!this.client || !this.lastEpoch || !a) return;
+    if (!this.client || !a || !(this.running || this.lastEpoch)) return;
+    this.predictedAt = performance.now();
     void this.client
       .trainPredict(a.result.input)
       .then((p) => (this.el.prediction.textContent = `${p.digit} (${pct(p.probs[p.digit])})`))
@@ -210,6 +213,7 @@ export class TrainView implements View {
     }
     for (const ev of u.events) await this.take(ev);
     this.showStatus(u.status);
+    if (performance.now() - this.predictedAt > 1000) this.update(this.wb.latest);
     if (u.status.state === 'idle') this.finish('the training worker restarted; the last finished epoch is kept: resume it below');
     else if (!['running', 'paused'].includes(u.status.state)) this.finish();
   }
