@@ -10,6 +10,7 @@ import { benchRoundtrip, benchWorker } from './worker.ts';
 import { benchPreprocess } from './preprocess.ts';
 import { benchPopup, benchPopupP95 } from './popup.ts';
 import { benchAttrib } from './attrib.ts';
+import { benchTrainBrowser } from './train-browser.ts';
 import { benchPeers, benchInputs, openTorch } from './peers.ts';
 import { benchKernels } from './kernels.ts';
 import { benchTrainThreads } from './train-threads.ts';
@@ -39,6 +40,7 @@ const sections: [string, () => Promise<void>, boolean][] = [
   ['preprocess', benchPreprocess, false],
   ['popup-all', () => benchPopup(), false],
   ['attrib', benchAttrib, false],
+  ['train-browser', benchTrainBrowser, false],
 ];
 
 const load = loadavg().map((l) => l.toFixed(1)).join(' ');

@@ -73,7 +73,7 @@ async function tfjs(backend: 'wasm' | 'cpu', spec: ModelSpec, images: Float32Arr
 
 export async function benchTrain(): Promise<void> {
   const { images, labels } = loadMnist('train');
-  const reference = cnnSpec([8, 16, 128]);
+  const reference = cnnSpec([8, 16], 128);
   const results: Result[] = [];
   const run = async (model: string, impl: string, batches: number, f: () => Promise<number>) => {
     const perBatch = await f();

@@ -13,6 +13,7 @@ import { MODEL_IDS, SALIENCY_METHODS, type EngineChoice, type ModelId, type Sali
 import { isObj, type Obj } from './shared/errors.ts';
 import { CLASSES, PIXELS } from './shared/digits.ts';
 import { ENGINE_KINDS } from '../src/engines/types.ts';
+import { isModelName } from '../src/model/shipped.ts';
 
 /** RGBA pixels, row-major, base64-encoded (JSON-safe). */
 export interface WireImage {
@@ -71,6 +72,8 @@ export type ImageSource = { kind: 'pixels'; image: WireImage } | { kind: 'url'; 
 export interface AnalyzePrefs {
   engine: EngineChoice;
   saliency: { method: SaliencyMethod; steps: number };
+  /** A stored model shown instead of the shipped one of its kind (settings.userModel); absent: none. */
+  userModel?: string;
 }
 
 /** `network`: the page's download failed for network or CORS reasons, the one failure worth a second fetch. */
@@ -176,7 +179,8 @@ function isImageSource(v: unknown): v is ImageSource {
 
 function isAnalyzePrefs(v: unknown): v is AnalyzePrefs {
   if (!isObj(v) || !ENGINES.includes(v.engine as string) || !isObj(v.saliency)) return false;
-  return METHODS.includes(v.saliency.method as string) && isInt(v.saliency.steps, 1, 256);
+  const user = v.userModel === undefined || (typeof v.userModel === 'string' && isModelName(v.userModel));
+  return user && METHODS.includes(v.saliency.method as string) && isInt(v.saliency.steps, 1, 256);
 }
 
 export function isAnalyzeOutcome(v: unknown): v is AnalyzeOutcome {

@@ -16,6 +16,7 @@ import { buildManifest, type Target } from '../extension/manifest.ts';
 import { PATHS } from '../extension/paths.ts';
 import { writeIcons } from './icons.ts';
 import { writeDemoAssets } from './demo-assets.ts';
+import { writeMnistGz } from './mnist-gz.ts';
 import { MODEL_IDS } from '../worker/api.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -89,6 +90,8 @@ async function main(): Promise<void> {
   writeIcons(STAGE, PATHS.icons);
   copyBinaries();
   const models = copyModels();
+  // MNIST for the Train view (only it fetches them): the IDX files gzipped, ~11 MB.
+  const mnist = writeMnistGz(join(STAGE, 'mnist'));
   for (const target of TARGETS) await pack(target, version);
   rmSync(STAGE, { recursive: true, force: true });
   if (TEST) return void console.log(`built the test variant (with test hooks) in dist/test/chrome and dist/test/firefox`);
@@ -96,6 +99,7 @@ async function main(): Promise<void> {
   const secs = ((performance.now() - started) / 1000).toFixed(1);
   console.log(`built dist/chrome, dist/firefox and their zips in ${secs} s`);
   console.log(`  models: ${models.length ? models.join(', ') : 'none yet (extension/models/{mlp,cnn}/model.json)'}`);
+  console.log(`  MNIST for the Train view: mnist/*.gz, ${(mnist / 2 ** 20).toFixed(1)} MiB`);
   console.log(`  demo page: dist/demo/ (${demo.digits.length} MNIST digits, SVG, data: URL, large, blank)`);
 }
 

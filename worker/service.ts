@@ -9,6 +9,7 @@ import * as Comlink from 'comlink';
 import {
   MAX_HOOK_FLOATS,
   MODEL_IDS,
+  isUserModelId,
   type AnalyzeResult,
   type AttributeResult,
   type CacheOptions,
@@ -48,7 +49,9 @@ import { withHooks } from '../src/interpret/hooked-engine.ts';
 import { size } from '../src/model/shapes.ts';
 import { readRow, type Digit } from '../src/preprocess/row.ts';
 import { argmax } from '../src/util/array.ts';
-import { engineMemoryBytes } from '../src/wasm/wasm.ts';
+import { engineMemoryBytes, instantiateEngine, simdSupported } from '../src/wasm/wasm.ts';
+import type { DigitSet } from '../src/train/session.ts';
+import { createTrainRunner } from './train-runner.ts';
 
 /** Test-only misbehaviour, so the client's crash and timeout handling can be tested against a real worker. */
 export interface Faults {
@@ -69,6 +72,8 @@ export interface ServiceDeps {
   tfjsWasmPath?: (path?: string) => string | undefined;
   /** Models loaded when init() is called with none and none are loaded yet. */
   defaultModels?: Partial<Record<ModelId, ModelSource>>;
+  /** MNIST for training (both splits); `url` is TrainStartOptions.mnist (browsers). */
+  loadDigits?: (url?: string) => Promise<{ train: DigitSet; test: DigitSet }>;
   /** Overrides the engine selector's environment checks. */
   env?: Partial<Environment>;
   faults?: Faults;
@@ -104,6 +109,19 @@ export function createService(deps: ServiceDeps): SeeingDigitsApi {
   };
   /** The state, initialising with the defaults on first use. */
   const ready = async (): Promise<State> => (state ??= await init(deps));
+  /** The training runner, made on first use: it needs no models, only its own engine instance and MNIST. */
+  let runner: ReturnType<typeof createTrainRunner> | undefined;
+  const training = () =>
+    (runner ??= createTrainRunner({
+      engine: async () => {
+        if (!(deps.env?.simd ?? simdSupported())) throw new RequestError('training needs WebAssembly SIMD, which this browser lacks');
+        return instantiateEngine(await deps.simdWasm(state?.wasm.simd));
+      },
+      loadDigits: async (url) => {
+        if (!deps.loadDigits) throw new RequestError('trainStart: this worker has no MNIST data to train on');
+        return deps.loadDigits(url);
+      },
+    }));
 
   return {
     init: (opts) =>
@@ -149,6 +167,11 @@ export function createService(deps: ServiceDeps): SeeingDigitsApi {
         const r = await attributeCall(await ready(), model, input, opts);
         return Comlink.transfer(r, r.ok ? [...new Set([r.input.buffer, r.map.buffer])] : []);
       }),
+    trainStart: (config, opts) => serial(() => training().start(config, opts)),
+    trainControl: (action) => serial(async () => training().control(action)),
+    trainPoll: () => serial(async () => training().poll()),
+    trainPredict: (pixels) => serial(async () => training().predict(pixels)),
+    trainModel: () => serial(async () => training().model()),
   };
 }
 
@@ -225,10 +248,12 @@ async function init(deps: ServiceDeps, opts: InitOptions = {}, prev?: State): Pr
   const sources = opts.models ?? (prev ? {} : (deps.defaultModels ?? {}));
   const models = new Map(prev?.models);
   const loaded = await Promise.all(
-    Object.entries(sources).map(async ([id, src]) => [id as ModelId, await loadModel(deps, id, src)] as const),
+    Object.entries(sources).map(async ([id, src]) => [id as ModelId, await loadModel(deps, id, src!)] as const),
   );
   for (const [id, m] of loaded) models.set(id, m);
-  const ordered = new Map(MODEL_IDS.filter((id) => models.has(id)).map((id) => [id, models.get(id)!]));
+  // Shipped models first, in their order, then the user's in the order they were loaded.
+  const ids = [...MODEL_IDS.filter((id) => models.has(id)), ...[...models.keys()].filter(isUserModelId)];
+  const ordered = new Map(ids.map((id) => [id, models.get(id)!]));
   if (prev && opts.engine === undefined && opts.wasm === undefined) {
     // Only models changed: the running engine takes them.
     for (const [id, m] of loaded) await prev.engine.load(id, m, { means: m.means });

@@ -21,7 +21,7 @@ import {
 import { ENGINE_KINDS } from '../src/engines/types.ts';
 import { MAX_STEPS } from '../src/interpret/saliency.ts';
 import { isObj } from '../src/util/guards.ts';
-import { INPUT_SIZE } from '../src/model/shipped.ts';
+import { INPUT_SIZE, isUserModelId } from '../src/model/shipped.ts';
 
 export { INPUT_SIZE };
 
@@ -30,6 +30,13 @@ export class RequestError extends Error {
 }
 
 const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? 'an array' : String(v));
+
+/** A shipped model's id or a user model's ('user:NAME'). */
+export function isWorkerModelId(id: unknown): id is ModelId {
+  return (MODEL_IDS as readonly unknown[]).includes(id) || isUserModelId(id);
+}
+
+const KNOWN_IDS = `${MODEL_IDS.join(', ')} or user:NAME`;
 
 function fail(msg: string): never {
   throw new RequestError(msg);
@@ -45,7 +52,7 @@ export function checkInitOptions(opts: unknown): InitOptions {
   if (models !== undefined) {
     if (!isObj(models)) fail('init: models must be an object like { mlp: { url } }');
     for (const [id, src] of Object.entries(models)) {
-      if (!(MODEL_IDS as readonly string[]).includes(id)) fail(`init: unknown model ${show(id)} (${MODEL_IDS.join(', ')})`);
+      if (!isWorkerModelId(id)) fail(`init: unknown model ${show(id)} (${KNOWN_IDS})`);
       const ok =
         isObj(src) &&
         ((typeof src.url === 'string' && src.url !== '') || (isObj(src.modelJson) && src.weights instanceof ArrayBuffer));
@@ -92,7 +99,7 @@ export function checkAnalyzeOptions(opts: unknown, loaded: ModelId[]): Required<
   const { models = loaded, activations, saliency, hooks } = opts;
   if (!Array.isArray(models)) fail('analyze: options.models must be a list like ["mlp", "cnn"]');
   for (const id of models) {
-    if (!(MODEL_IDS as readonly unknown[]).includes(id)) fail(`analyze: unknown model ${show(id)} (${MODEL_IDS.join(', ')})`);
+    if (!isWorkerModelId(id)) fail(`analyze: unknown model ${show(id)} (${KNOWN_IDS})`);
     if (!loaded.includes(id)) fail(`analyze: model ${id} is not loaded (loaded: ${loaded.join(', ') || 'none'}); pass it to init()`);
   }
   if (models.length === 0) fail('analyze: no models to run; load some with init({ models })');
@@ -121,7 +128,7 @@ export function checkAnalyzeOptions(opts: unknown, loaded: ModelId[]): Required<
 }
 
 export function checkModel(method: string, id: unknown, loaded: ModelId[]): ModelId {
-  if (!(MODEL_IDS as readonly unknown[]).includes(id)) fail(`${method}: unknown model ${show(id)} (${MODEL_IDS.join(', ')})`);
+  if (!isWorkerModelId(id)) fail(`${method}: unknown model ${show(id)} (${KNOWN_IDS})`);
   if (!loaded.includes(id as ModelId)) fail(`${method}: model ${id} is not loaded (loaded: ${loaded.join(', ') || 'none'}); pass it to init()`);
   return id as ModelId;
 }

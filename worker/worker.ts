@@ -13,6 +13,7 @@ import { loadModelFromUrl } from '../src/model/format.ts';
 import { errorText } from '../src/util/guards.ts';
 import { MEANS_FILE, decodeMeans } from '../src/interpret/means.ts';
 import { inferenceWasm, relaxedUrl } from '../src/wasm/wasm.ts';
+import { loadMnistGz } from './mnist-browser.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -44,5 +45,6 @@ Comlink.expose(
       return inferenceWasm((relaxed) => fetchBytes(relaxed ? relaxedUrl(resolve(url)).href : resolve(url)));
     },
     tfjsWasmPath: (path) => (path ? resolve(path) : undefined),
+    loadDigits: (url) => loadMnistGz(resolve(url ?? '/mnist/')),
   }),
 );

@@ -15,5 +15,5 @@ const local: KeyValue = {
 
 export async function analyzePrefs(): Promise<AnalyzePrefs> {
   const s = await loadSettings(local);
-  return { engine: s.engine, saliency: { method: s.saliency.method, steps: s.saliency.steps } };
+  return { engine: s.engine, saliency: { method: s.saliency.method, steps: s.saliency.steps }, ...(s.userModel ? { userModel: s.userModel } : {}) };
 }

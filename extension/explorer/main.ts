@@ -8,9 +8,10 @@ import { CompareView } from './compare-view.ts';
 import { NeuronView } from './neuron-view.ts';
 import { PcaView } from './pca-view.ts';
 import { SaliencyView } from './saliency-view.ts';
+import { TrainView } from './train-view.ts';
 import type { View } from './view.ts';
 
-const VIEWS = ['layers', 'saliency', 'pca', 'neurons', 'compare', 'settings'] as const;
+const VIEWS = ['layers', 'saliency', 'pca', 'neurons', 'compare', 'train', 'settings'] as const;
 type ViewName = (typeof VIEWS)[number];
 
 async function main(): Promise<void> {
@@ -28,6 +29,9 @@ async function main(): Promise<void> {
     neurons,
     compare: new CompareView(wb, wb.q('compare')),
   };
+  // Built when first shown: it starts nothing (no worker, no MNIST) until a run starts.
+  let train: TrainView | undefined;
+  Object.defineProperty(views, 'train', { enumerable: true, get: () => (train ??= new TrainView(wb, wb.q('train'))) });
   wb.q('settings').append(settingsForm(wb.settings, wb.engine));
   let current: ViewName = 'layers';
 

@@ -12,19 +12,23 @@ import { fetchImage, ImageReadError } from '../shared/image.ts';
 import { describe, errorOutcome, toOutcome } from '../shared/outcome.ts';
 import { spawnClient, startSession } from '../shared/session.ts';
 
-let client: Promise<{ client: SeeingDigitsClient; engine: EngineChoice }> | null = null;
+let client: Promise<{ client: SeeingDigitsClient; engine: EngineChoice; userModel: string | null }> | null = null;
 
 /** The worker client, started once (the client itself restarts a crashed worker), on the engine `choice`. */
-async function engineFor(choice: EngineChoice): Promise<SeeingDigitsClient> {
+async function engineFor(choice: EngineChoice, userModel: string | null): Promise<SeeingDigitsClient> {
   client ??= (async () => {
     const c = spawnClient();
-    await startSession(c, choice);
-    return { client: c, engine: choice };
+    await startSession(c, choice, userModel);
+    return { client: c, engine: choice, userModel };
   })().catch((e: unknown) => {
     client = null; // let the next click try again
     throw e;
   });
   const current = await client;
+  if (current.userModel !== userModel) {
+    await startSession(current.client, choice, userModel); // the user picked another of their models
+    Object.assign(current, { engine: choice, userModel });
+  }
   if (current.engine !== choice) {
     await current.client.init({ engine: choice }); // the user picked another engine in the popup
     current.engine = choice;
@@ -54,7 +58,7 @@ export async function analyzeSource(source: ImageSource, prefs: AnalyzePrefs): P
     return errorOutcome('cross-origin', `Cannot read this image: ${describe(e)}.`);
   }
   try {
-    const api = await engineFor(prefs.engine);
+    const api = await engineFor(prefs.engine, prefs.userModel ?? null);
     return toOutcome(await api.analyze({ kind: 'image', image }, panelAnalysis(prefs)), image);
   } catch (e) {
     return errorOutcome('engine', `The models could not run: ${describe(e)}`);

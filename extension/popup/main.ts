@@ -2,6 +2,7 @@
 import '../ui/base.css';
 import './popup.css';
 import { Workbench } from '../ui/workbench/workbench.ts';
+import { modelChoice } from '../ui/model-choice.ts';
 
 // Width available to one layer view inside the activations panel (456 px column − padding − scrollbar).
 const WIDTH = 420;
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
     },
   });
   wb.q('open-explorer').addEventListener('click', () => openExplorer());
+  // Your stored models (trained in the explorer), instead of a shipped one: under the pad.
+  document.querySelector('section.left')!.append(modelChoice(wb.settings, wb.engine));
 }
 
 async function openExplorer(): Promise<void> {

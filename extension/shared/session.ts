@@ -7,6 +7,7 @@
 import { MODEL_IDS, type EngineChoice, type EngineInfo, type ModelId, type ModelSource } from '../../worker/api.ts';
 import { createBrowserClient } from '../../worker/client-browser.ts';
 import type { SeeingDigitsClient } from '../../worker/client.ts';
+import { chosenUserModel, type UserChoice } from './user-model.ts';
 
 /** Model files ship in the extension under models/ (listed in models/index.json); every page sits one level below. */
 export const modelsBase = (): URL => new URL('../models/', document.baseURI);
@@ -35,13 +36,21 @@ export interface Session {
   client: SeeingDigitsClient;
   info: EngineInfo;
   models: ModelId[];
+  /** The user's stored model shown instead of the shipped one of its kind (settings.userModel), if any. */
+  userModel?: UserChoice;
 }
 
-/** Initialises `client` with the bundled models on `engine` (or the best one that starts). */
-export async function startSession(client: SeeingDigitsClient, engine: EngineChoice): Promise<Session> {
+/**
+ * Initialises `client` with the bundled models on `engine` (or the best one that starts), and the user's chosen
+ * stored model in place of the shipped model of its kind.
+ */
+export async function startSession(client: SeeingDigitsClient, engine: EngineChoice, userModelName?: string | null): Promise<Session> {
   const models = await bundledModels();
+  // `userModelName` where settings cannot be read (Chrome's offscreen document); a broken store leaves the shipped models.
+  const userModel = await chosenUserModel(userModelName).catch(() => undefined);
+  if (userModel) models[userModel.slot] = userModel.source;
   // The build ships the WebAssembly binaries in wasm/ (engine.wasm, and tfjs-backend-wasm's for the tfjs-wasm engine).
   const wasm = { simd: new URL('../wasm/engine.wasm', document.baseURI).href, tfjs: new URL('../wasm/', document.baseURI).href };
   const info = await client.init({ engine, models, wasm });
-  return { client, info, models: Object.keys(models) as ModelId[] };
+  return { client, info, models: Object.keys(models) as ModelId[], ...(userModel ? { userModel: { name: userModel.name, slot: userModel.slot } } : {}) };
 }

@@ -6,6 +6,7 @@
 import { MODEL_IDS, SALIENCY_METHODS, type EngineChoice, type ModelId, type SaliencyMethod } from '../../worker/api.ts';
 import { ENGINE_KINDS } from '../../src/engines/types.ts';
 import { isObj } from './errors.ts';
+import { isModelName } from '../../src/model/shipped.ts';
 
 export type ThemeChoice = 'auto' | 'light' | 'dark';
 
@@ -23,6 +24,8 @@ export interface Settings {
   /** Ink width as a fraction of the pad. */
   ink: number;
   theme: ThemeChoice;
+  /** A stored model's name (extension/shared/models-store.ts), shown instead of the shipped model of its kind. */
+  userModel: string | null;
 }
 
 export const SETTINGS_VERSION = 1;
@@ -36,6 +39,7 @@ export const defaults: Settings = Object.freeze({
   saliency: Object.freeze({ method: 'gradient-x-input', model: 'cnn', overlay: true, steps: 16 }),
   ink: DEFAULT_INK,
   theme: 'auto',
+  userModel: null,
 }) as Settings;
 
 const ENGINE_CHOICES: readonly EngineChoice[] = ['auto', ...ENGINE_KINDS];
@@ -74,6 +78,7 @@ export function migrate(raw: unknown): Settings {
     },
     ink: num(s.ink, 0.03, 0.15, defaults.ink),
     theme: oneOf<ThemeChoice>(s.theme, ['auto', 'light', 'dark'], defaults.theme),
+    userModel: typeof s.userModel === 'string' && isModelName(s.userModel) ? s.userModel : null,
   };
 }
 

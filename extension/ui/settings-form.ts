@@ -11,6 +11,7 @@ import { ENGINE_LABELS } from '../shared/labels.ts';
 import type { Session } from '../shared/session.ts';
 import { defaults, type ThemeChoice } from '../shared/settings.ts';
 import type { EngineSession } from './workbench/engine-session.ts';
+import { modelChoice } from './model-choice.ts';
 import type { SettingsStore } from './workbench/settings-store.ts';
 
 const ENGINES: { value: EngineChoice; label: string; about: string }[] = [
@@ -72,6 +73,8 @@ export function settingsForm(store: SettingsStore, engine?: EngineSession): HTML
     { class: 'form' },
     h('div', { class: 'label' }, 'Engine', h('small', {}, 'Which code runs the networks.')),
     h('div', {}, engines, engine ? status : null),
+    h('div', { class: 'label' }, 'Models', h('small', {}, 'One of yours (Train view) instead of the shipped model of its kind.')),
+    h('div', {}, modelChoice(store, engine)),
     h('div', { class: 'label' }, 'Theme'),
     h('div', {}, theme),
     h('div', { class: 'label' }, 'Ink width', h('small', {}, `On the ${PAD_PX} px popup pad; MNIST strokes are about 20.`)),

@@ -1,28 +1,38 @@
-/** The two shipped architectures and their seeded initialisation. */
+/** The shipped architectures, the families users build theirs from, and their seeded initialisation. */
 import { paramShapes } from '../model/shapes.ts';
-import type { Conv2DSpec, LayerParams, LoadedModel, ModelSpec } from '../model/spec.ts';
+import type { Conv2DSpec, DenseSpec, LayerParams, LayerSpec, LoadedModel, ModelSpec } from '../model/spec.ts';
 import { mulberry32 } from '../util/random.ts';
 import { CLASSES, INPUT_SHAPE, type ModelId } from '../model/shipped.ts';
+
+/** Activations a hidden layer may have in the networks users build (the notebook's MLP uses tanh). */
+export const HIDDEN_ACTIVATIONS = ['tanh', 'relu', 'sigmoid'] as const;
+export type HiddenActivation = (typeof HIDDEN_ACTIVATIONS)[number];
 
 /** The shipped models' architectures, by model id. */
 export type Architecture = ModelId;
 
-/** The notebook's MLP: 784 → 128 (tanh) → 64 (tanh) → 10. */
-export function mlpSpec(): ModelSpec {
+/**
+ * An MLP: flatten, then one Dense layer per hidden size (hidden1, hidden2, …), then the softmax output.
+ * The default is the notebook's MLP: 784 → 128 (tanh) → 64 (tanh) → 10.
+ */
+export function mlpSpec(hidden: readonly number[] = [128, 64], activation: HiddenActivation = 'tanh'): ModelSpec {
   return {
     name: 'seeing-digits-mlp',
     inputShape: [...INPUT_SHAPE],
     layers: [
       { kind: 'Flatten', name: 'flatten' },
-      { kind: 'Dense', name: 'hidden1', units: 128, activation: 'tanh', useBias: true },
-      { kind: 'Dense', name: 'hidden2', units: 64, activation: 'tanh', useBias: true },
+      ...hidden.map((units, i): DenseSpec => ({ kind: 'Dense', name: `hidden${i + 1}`, units, activation, useBias: true })),
       { kind: 'Dense', name: 'output', units: CLASSES, activation: 'softmax', useBias: true },
     ],
   };
 }
 
-/** Two conv blocks (16 and 32 channels, so every channel fits in the popup) and a dense head. */
-export function cnnSpec([c1, c2, hidden] = [16, 32, 128]): ModelSpec {
+/**
+ * Conv blocks (3×3 'same' relu conv, then 2×2 max-pool: conv1, pool1, conv2, …), a relu Dense head of `dense` units
+ * (none when 0) and the softmax output. The default is the shipped CNN: 16 and 32 channels, so every channel fits
+ * in the popup, and 128 dense units.
+ */
+export function cnnSpec(channels: readonly number[] = [16, 32], dense = 128): ModelSpec {
   const conv = (name: string, filters: number): Conv2DSpec => ({
     kind: 'Conv2D', name, filters, kernelSize: [3, 3], strides: 1, padding: 'same', activation: 'relu', useBias: true,
   });
@@ -30,12 +40,9 @@ export function cnnSpec([c1, c2, hidden] = [16, 32, 128]): ModelSpec {
     name: 'seeing-digits-cnn',
     inputShape: [...INPUT_SHAPE],
     layers: [
-      conv('conv1', c1),
-      { kind: 'MaxPooling2D', name: 'pool1' },
-      conv('conv2', c2),
-      { kind: 'MaxPooling2D', name: 'pool2' },
+      ...channels.flatMap((c, i): LayerSpec[] => [conv(`conv${i + 1}`, c), { kind: 'MaxPooling2D', name: `pool${i + 1}` }]),
       { kind: 'Flatten', name: 'flatten' },
-      { kind: 'Dense', name: 'hidden', units: hidden, activation: 'relu', useBias: true },
+      ...(dense > 0 ? [{ kind: 'Dense', name: 'hidden', units: dense, activation: 'relu', useBias: true } as const] : []),
       { kind: 'Dense', name: 'output', units: CLASSES, activation: 'softmax', useBias: true },
     ],
   };

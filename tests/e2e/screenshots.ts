@@ -10,7 +10,7 @@ import { ARTIFACTS, chromium, firefox, poll, type Session } from '../../scripts/
 import { analyses, DIGITS, draw, settled, text } from './pad.ts';
 
 export const SCREENS = join(ARTIFACTS, 'screens');
-export const EXPLORER_TABS = ['layers', 'saliency', 'pca', 'neurons', 'compare', 'settings'] as const;
+export const EXPLORER_TABS = ['layers', 'saliency', 'pca', 'neurons', 'compare', 'train', 'settings'] as const;
 export const POPUP_SIZES = [
   [800, 600],
   [400, 600],
