@@ -13,7 +13,7 @@ import { SimdEngine } from '../src/engines/simd.ts';
 import { TfjsEngine } from '../src/engines/tfjs.ts';
 import { tfBackend } from '../src/engines/tfjs-node.ts';
 import type { InferenceEngine } from '../src/engines/types.ts';
-import { saliency } from '../src/interpret/saliency.ts';
+import { attribute, saliency } from '../src/interpret/saliency.ts';
 import { loadModelFromDir } from '../src/model/format-node.ts';
 import { Network } from '../src/model/network.ts';
 import { serializeOnnx } from '../src/model/onnx-write.ts';
@@ -52,8 +52,8 @@ export function benchInputs(): Inputs {
   };
 }
 
-type Case = 'forward-1' | 'forward-1-acts' | 'saliency-1' | 'ig64-1' | 'batch256' | 'train';
-const CASES: Case[] = ['forward-1', 'forward-1-acts', 'saliency-1', 'ig64-1', 'batch256', 'train'];
+type Case = 'forward-1' | 'forward-1-acts' | 'saliency-1' | 'ig64-1' | 'occlusion-1' | 'batch256' | 'train';
+const CASES: Case[] = ['forward-1', 'forward-1-acts', 'saliency-1', 'ig64-1', 'occlusion-1', 'batch256', 'train'];
 
 /** Calls per timed unit → the row's unit: latency in µs, or images per second. */
 const PER_CALL_IMAGES: Partial<Record<Case, number>> = { batch256: 256, train: TRAIN_BATCH };
@@ -68,6 +68,8 @@ function engineCalls(e: InferenceEngine, inp: Inputs): Maker {
       case 'forward-1-acts': return () => e.predict(id, inp.x1, { activations: true });
       case 'saliency-1': return () => e.inputGradients(id, inp.x1, 1, inp.target);
       case 'ig64-1': return () => saliency(e, id, inp.x1, { method: 'integrated-gradients', target: inp.target, steps: 64 });
+      // 4×4 patch, stride 2: the 169 occluded inputs and the input itself as one batched engine call.
+      case 'occlusion-1': return () => attribute(e, id, inp.x1, { method: 'occlusion', target: { class: inp.target }, patch: 4, stride: 2 });
       case 'batch256': return () => e.runWithHooks(id, inp.b256, 256, []);
       case 'train': return 'training is not part of the InferenceEngine';
     }
@@ -190,7 +192,7 @@ export async function benchPeers(inp: Inputs, torch?: TorchPeer): Promise<void> 
           }
         }
         const t = torch;
-        if (t) contenders.push({ engine: 'pytorch', run: (n) => t.time(c, id, n, inp.target) });
+        if (t && c !== 'occlusion-1') contenders.push({ engine: 'pytorch', run: (n) => t.time(c, id, n, inp.target) });
         const ms = await interleave(contenders);
         for (const [engine, perCall] of ms) {
           const images = PER_CALL_IMAGES[c];
@@ -201,7 +203,7 @@ export async function benchPeers(inp: Inputs, torch?: TorchPeer): Promise<void> 
       }
     }
     note('onnxruntime-web: forward-1 and batch256 only (an inference runtime: no gradients; our export has one output)');
-    note('occlusion-1: skipped, src/interpret has no occlusion attribution on this branch yet (the hooks issue)');
+    note('occlusion-1: our engines only (the PyTorch peer has no occlusion; onnxruntime-web would need 170 inputs per call, as batch256 shows its throughput)');
     note('tfjs-wasm train cnn: skipped, tfjs-backend-wasm has no Conv2DBackpropFilter; tfjs-cpu train cnn: skipped here (tens of seconds per batch; `npm run bench -- train-epoch` times it: ~1000× slower than simd)');
     note('relaxed-simd train: skipped, training stays on the deterministic baseline build');
   } finally {
