@@ -9,7 +9,9 @@
  *   background → offscreen: offscreen-analyze (reply: AnalyzeOutcome; Chrome only)
  *   options → background:   access-granted (retry the click that needed it)
  */
-import type { EngineChoice, ModelId, SaliencyMethod } from '../worker/api.ts';
+import { MODEL_IDS, SALIENCY_METHODS, type EngineChoice, type ModelId, type SaliencyMethod } from '../worker/api.ts';
+import { isObj, type Obj } from './shared/errors.ts';
+import { CLASSES, PIXELS } from './shared/digits.ts';
 import { ENGINE_KINDS } from '../src/engines/types.ts';
 
 /** RGBA pixels, row-major, base64-encoded (JSON-safe). */
@@ -73,8 +75,6 @@ export type MessageType = Message['type'];
 // ---------------------------------------------------------------------------------------------------------------
 // Validation: the shape of every field, with limits, so a malformed message is dropped rather than half-used.
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStr = (v: unknown, max = 1 << 16): v is string => typeof v === 'string' && v.length <= max;
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isInt = (v: unknown, lo: number, hi: number): v is number => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
@@ -104,24 +104,23 @@ export function isWireImage(v: unknown): v is WireImage {
   return isStr(v.data, 64 << 20) && v.data.length === 4 * Math.ceil((v.width * v.height * 4) / 3);
 }
 
-const MODEL_IDS = ['mlp', 'cnn'];
-const METHODS = ['gradient', 'gradient-x-input', 'integrated-gradients', 'smoothgrad'];
+const METHODS: readonly string[] = SALIENCY_METHODS;
 const ENGINES: readonly string[] = ['auto', ...ENGINE_KINDS];
 
 function isPanelModel(v: unknown): v is PanelModel {
   return (
     isObj(v) &&
-    MODEL_IDS.includes(v.id as string) &&
-    isInt(v.digit, 0, 9) &&
-    isNums(v.probs, 10) &&
-    (v.saliency === null || isNums(v.saliency, 784))
+    (MODEL_IDS as readonly unknown[]).includes(v.id) &&
+    isInt(v.digit, 0, CLASSES - 1) &&
+    isNums(v.probs, CLASSES) &&
+    (v.saliency === null || isNums(v.saliency, PIXELS))
   );
 }
 
 export function isPanelResult(v: unknown): v is PanelResult {
   return (
     isObj(v) &&
-    isNums(v.input, 784) &&
+    isNums(v.input, PIXELS) &&
     Array.isArray(v.models) &&
     v.models.length >= 1 &&
     v.models.length <= 2 &&

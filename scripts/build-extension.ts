@@ -16,6 +16,7 @@ import { buildManifest, type Target } from '../extension/manifest.ts';
 import { PATHS } from '../extension/paths.ts';
 import { writeIcons } from './icons.ts';
 import { writeDemoAssets } from './demo-assets.ts';
+import { MODEL_IDS } from '../worker/api.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
@@ -50,7 +51,7 @@ function copyBinaries(): void {
 /** Whatever trained models exist, plus models/index.json listing them (the build works before training). */
 function copyModels(): string[] {
   const found: string[] = [];
-  for (const id of ['mlp', 'cnn']) {
+  for (const id of MODEL_IDS) {
     const dir = join(ROOT, 'extension/models', id);
     if (!existsSync(join(dir, 'model.json'))) continue;
     cpSync(dir, join(STAGE, 'models', id), { recursive: true });
@@ -58,6 +59,9 @@ function copyModels(): string[] {
   }
   mkdirSync(join(STAGE, 'models'), { recursive: true });
   writeFileSync(join(STAGE, 'models/index.json'), JSON.stringify(found));
+  // MNIST test digits for the pad's "Test digit" menu (scripts/test-digits.ts makes them).
+  const digits = join(ROOT, 'extension/models/test-digits.bin');
+  if (existsSync(digits)) cpSync(digits, join(STAGE, 'models/test-digits.bin'));
   return found;
 }
 

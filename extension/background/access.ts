@@ -4,17 +4,12 @@
  */
 import browser from 'webextension-polyfill';
 import { PATHS } from '../paths.ts';
+import { originPattern } from '../shared/origins.ts';
 
 export interface PendingClick {
   tabId: number;
   frameId: number;
   srcUrl: string;
-}
-
-/** Match patterns ignore ports: access is per scheme and host. */
-export function originPattern(origin: string): string {
-  const u = new URL(origin);
-  return `${u.protocol}//${u.hostname}/*`;
 }
 
 export function hasAccess(origin: string): Promise<boolean> {

@@ -4,7 +4,7 @@
  */
 import browser from 'webextension-polyfill';
 import type { AnalyzePrefs } from '../messages.ts';
-import { loadSettings, type KeyValue } from '../ui/settings.ts';
+import { loadSettings, type KeyValue } from '../shared/settings.ts';
 
 // storage.local directly: the settings module's openStore() imports the polyfill dynamically, and service
 // workers may not import().

@@ -1,7 +1,8 @@
 /** 28×28 maps as RGBA pixels: the model input, and a saliency overlay on it. Pure, so unit tests can check them. */
-import { robustMax } from '../ui/saliency.ts';
+import { SIDE } from '../shared/digits.ts';
+import { robustMax, SALIENCY_RGB } from '../shared/saliency.ts';
 
-export const SIDE = 28;
+export { SIDE };
 
 /** The input as the models see it: ink bright on black. */
 export function inputPixels(input: ArrayLike<number>): Uint8ClampedArray {
@@ -13,9 +14,8 @@ export function inputPixels(input: ArrayLike<number>): Uint8ClampedArray {
   return out;
 }
 
-// Evidence for the predicted digit (and plain sensitivity) in warm red, evidence against it in blue.
-const POS = [255, 84, 64];
-const NEG = [64, 140, 255];
+const POS = SALIENCY_RGB.positive;
+const NEG = SALIENCY_RGB.negative;
 
 /**
  * The input dimmed to grey with saliency blended over it, alpha = |s| / scale. The scale is a robust maximum (the
@@ -34,5 +34,3 @@ export function saliencyPixels(input: ArrayLike<number>, saliency: ArrayLike<num
   }
   return out;
 }
-
-export const SALIENCY_COLOURS = { positive: `rgb(${POS.join(',')})`, negative: `rgb(${NEG.join(',')})` };

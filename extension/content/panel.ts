@@ -4,7 +4,7 @@
  */
 import css from './panel.css?inline';
 import type { PanelError, PanelResult } from '../messages.ts';
-import { el, styled } from './dom.ts';
+import { h, styled } from '../shared/dom.ts';
 import { placeBeside } from './place.ts';
 import { errorView, resultView } from './views.ts';
 
@@ -20,7 +20,7 @@ function adoptStyles(root: ShadowRoot): void {
     sheet.replaceSync(css);
     root.adoptedStyleSheets = [sheet];
   } catch {
-    root.append(el('style', {}, css));
+    root.append(h('style', {}, css));
   }
 }
 
@@ -34,13 +34,13 @@ export class Panel {
   constructor(private readonly onAllow: (origin: string) => void) {
     this.host = document.createElement('seeing-digits-panel');
     this.root = this.host.attachShadow({ mode: 'closed' });
-    const close = el('button', { class: 'close', type: 'button', 'aria-label': 'Close', 'data-testid': 'panel-close' }, '×');
+    const close = h('button', { class: 'close', type: 'button', 'aria-label': 'Close', 'data-testid': 'panel-close' }, '×');
     close.addEventListener('click', () => this.remove());
-    this.body = el('div', { class: 'body' });
-    this.card = el(
+    this.body = h('div', { class: 'body' });
+    this.card = h(
       'div',
       { class: 'panel', role: 'dialog', 'aria-label': 'Seeing Digits', 'data-testid': 'panel', tabindex: '-1' },
-      el('div', { class: 'header' }, el('span', { class: 'logo', 'aria-hidden': 'true' }, '7'), el('span', { class: 'title' }, 'Seeing Digits'), close),
+      h('div', { class: 'header' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, '7'), h('span', { class: 'title' }, 'Seeing Digits'), close),
     );
     this.card.append(this.body);
     adoptStyles(this.root);
@@ -71,6 +71,6 @@ export class Panel {
   private view(state: PanelState): Node[] {
     if (state.kind === 'result') return resultView(state.result);
     if (state.kind === 'error') return errorView(state.error, this.onAllow);
-    return [el('div', { class: 'loading', role: 'status' }, el('span', { class: 'spinner' }), 'Reading the digit…')];
+    return [h('div', { class: 'loading', role: 'status' }, h('span', { class: 'spinner' }), 'Reading the digit…')];
   }
 }

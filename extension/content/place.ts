@@ -1,25 +1,20 @@
 /** Where the panel goes: right of the image if it fits, else left, else below; always inside the viewport. */
+import type { Box } from '../shared/geometry.ts';
 
 const GAP = 12;
 const MARGIN = 8;
 
-export interface Box {
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-}
 
 /** Viewport-relative position for a panel of `size` next to `image` in a viewport of `view`. Pure. */
 export function position(image: Box | null, size: { width: number; height: number }, view: { width: number; height: number }) {
   const clampX = (x: number) => Math.max(MARGIN, Math.min(x, view.width - size.width - MARGIN));
   const clampY = (y: number) => Math.max(MARGIN, Math.min(y, view.height - size.height - MARGIN));
   if (!image) return { left: clampX(view.width - size.width - MARGIN), top: MARGIN };
-  const right = image.left + image.width + GAP;
-  const left = image.left - GAP - size.width;
-  if (right + size.width + MARGIN <= view.width) return { left: right, top: clampY(image.top) };
-  if (left >= MARGIN) return { left, top: clampY(image.top) };
-  return { left: clampX(image.left), top: clampY(image.top + image.height + GAP) };
+  const right = image.x + image.width + GAP;
+  const left = image.x - GAP - size.width;
+  if (right + size.width + MARGIN <= view.width) return { left: right, top: clampY(image.y) };
+  if (left >= MARGIN) return { left, top: clampY(image.y) };
+  return { left: clampX(image.x), top: clampY(image.y + image.height + GAP) };
 }
 
 /** CSS for the panel's host element: absolute in the document, so it scrolls with the image. */

@@ -1,14 +1,15 @@
 /** MLP vs CNN on the same sketch: verdict, probabilities side by side, confidence statistics, saliency, architectures. */
-import type { ModelId, ModelResult, ModelSummary } from '../../worker/api.ts';
-import { fmt, h, pct } from '../ui/dom.ts';
+import { MODEL_IDS, type ModelId, type ModelResult, type ModelSummary } from '../../worker/api.ts';
+import { CLASSES, PIXELS } from '../shared/digits.ts';
 import { drawSmall, grayImage, overInput } from '../ui/heatview.ts';
 import type { Analysis } from '../ui/live.ts';
-import { isSigned, METHOD_LABELS, paintSaliency } from '../ui/saliency.ts';
-import { MODEL_NAMES } from '../ui/theme.ts';
+import { isSigned, METHOD_LABELS, paintSaliency } from '../shared/saliency.ts';
 import { entropyBits, topTwo } from '../ui/stats.ts';
-import type { Workbench } from '../ui/workbench.ts';
+import type { WorkbenchContext } from '../ui/workbench/workbench.ts';
+import { fmt, pct } from '../shared/format.ts';
+import { h } from '../shared/dom.ts';
+import { MODEL_NAMES } from '../shared/labels.ts';
 
-const IDS: ModelId[] = ['mlp', 'cnn'];
 
 export class CompareView {
   private readonly head = h('div', { class: 'card cmp-head', 'data-testid': 'compare-verdict' });
@@ -22,11 +23,11 @@ export class CompareView {
   private lastModels: (ModelResult | null)[] = [null, null];
   private summaries: ModelSummary[] | null = null;
 
-  constructor(private readonly wb: Workbench, host: HTMLElement) {
+  constructor(private readonly wb: WorkbenchContext, host: HTMLElement) {
     const chart = h('div', { class: 'grouped', 'data-testid': 'compare-chart' });
-    for (let d = 0; d < 10; d++) {
+    for (let d = 0; d < CLASSES; d++) {
       const cols = h('div', { class: 'cols' });
-      for (const id of IDS) {
+      for (const id of MODEL_IDS) {
         const c = h('div', { class: `col ${id}`, title: '' });
         this.cols[id].push(c);
         cols.append(c);
@@ -41,13 +42,13 @@ export class CompareView {
       this.head,
       h('div', { class: 'cmp-grid' },
         h('div', { class: 'card pane' }, h('div', { class: 'pane-head' }, h('h3', {}, 'Probabilities'), this.scaleToggle()), chart,
-          h('div', { class: 'keyline' }, ...IDS.map((id) => h('span', { class: id }, h('i'), MODEL_NAMES[id])))),
+          h('div', { class: 'keyline' }, ...MODEL_IDS.map((id) => h('span', { class: id }, h('i'), MODEL_NAMES[id])))),
         h('div', { class: 'card pane' }, h('h3', {}, 'Confidence'),
-          h('table', { class: 'stats' }, h('thead', {}, h('tr', {}, h('th'), ...IDS.map((id) => h('th', { class: id }, MODEL_NAMES[id])))), this.table)),
+          h('table', { class: 'stats' }, h('thead', {}, h('tr', {}, h('th'), ...MODEL_IDS.map((id) => h('th', { class: id }, MODEL_NAMES[id])))), this.table)),
       ),
       h('div', { class: 'cmp-grid' },
         h('div', { class: 'card pane' }, h('h3', {}, 'What each relies on'),
-          h('div', { class: 'cmp-sal' }, ...IDS.map((id) => h('figure', { class: `thumb ${id}` }, this.sal[id], h('figcaption', {}, MODEL_NAMES[id])))),
+          h('div', { class: 'cmp-sal' }, ...MODEL_IDS.map((id) => h('figure', { class: `thumb ${id}` }, this.sal[id], h('figcaption', {}, MODEL_NAMES[id])))),
           this.salCaption),
         h('div', { class: 'card pane' }, h('h3', {}, 'Architectures'), this.arch),
       ),
@@ -56,14 +57,14 @@ export class CompareView {
 
   update(a: Analysis | null): void {
     void this.loadSummaries();
-    const models = IDS.map((id) => a?.result.models.find((m) => m.id === id) ?? null);
+    const models = MODEL_IDS.map((id) => a?.result.models.find((m) => m.id === id) ?? null);
     this.lastModels = models;
     this.verdict(models);
     this.bars();
-    for (const id of IDS) {
-      const m = models[IDS.indexOf(id)];
+    for (const id of MODEL_IDS) {
+      const m = models[MODEL_IDS.indexOf(id)];
       if (m?.saliency && a) drawSmall(this.sal[id], overInput(a.result.input, paintSaliency(m.saliency.map, 28, 28, isSigned(m.saliency.method))));
-      else drawSmall(this.sal[id], grayImage(new Float32Array(784)));
+      else drawSmall(this.sal[id], grayImage(new Float32Array(PIXELS)));
     }
     const method = models.find((m) => m?.saliency)?.saliency?.method;
     this.salCaption.textContent = method ? `${METHOD_LABELS[method]} for each model’s own answer (change the method in the sidebar).` : '';
@@ -85,7 +86,7 @@ export class CompareView {
   }
 
   private bars(): void {
-    IDS.forEach((id, k) => {
+    MODEL_IDS.forEach((id, k) => {
       const m = this.lastModels[k];
       this.cols[id].forEach((c, d) => {
         const p = m ? m.probs[d] : 0;
@@ -127,7 +128,7 @@ export class CompareView {
         return fmt(m.logits[a] - m.logits[b]);
       }),
       row('Entropy', (m) => `${entropyBits(m.probs).toFixed(2)} bits`),
-      h('tr', {}, h('td', {}, 'Parameters'), ...IDS.map((id) => h('td', {}, params(id)?.toLocaleString('en-US') ?? '–'))),
+      h('tr', {}, h('td', {}, 'Parameters'), ...MODEL_IDS.map((id) => h('td', {}, params(id)?.toLocaleString('en-US') ?? '–'))),
     );
   }
 
@@ -139,7 +140,7 @@ export class CompareView {
       return;
     }
     this.arch.replaceChildren(
-      ...IDS.map((id) => {
+      ...MODEL_IDS.map((id) => {
         const s = this.summaries!.find((m) => m.id === id);
         if (!s) return h('div');
         return h('div', { class: id },
@@ -148,6 +149,6 @@ export class CompareView {
         );
       }),
     );
-    if (this.wb.last) this.stats(IDS.map((id) => this.wb.last!.result.models.find((m) => m.id === id) ?? null));
+    if (this.wb.latest) this.stats(MODEL_IDS.map((id) => this.wb.latest!.result.models.find((m) => m.id === id) ?? null));
   }
 }

@@ -1,18 +1,14 @@
 /** The explorer page: the workbench with room to breathe, plus PCA map, neuron explorer, comparison, settings. */
 import '../ui/base.css';
 import './explorer.css';
-import { Workbench } from '../ui/workbench.ts';
-import type { Analysis } from '../ui/live.ts';
-import { SaliencyView } from './saliency-view.ts';
+import type { ModelId } from '../../worker/api.ts';
+import { settingsForm } from '../ui/settings-form.ts';
+import { Workbench } from '../ui/workbench/workbench.ts';
 import { CompareView } from './compare-view.ts';
-import { SettingsView } from './settings-view.ts';
-import { PcaView } from './pca-view.ts';
 import { NeuronView } from './neuron-view.ts';
-
-export interface View {
-  /** Called when the view becomes visible and after every analysis while it is. */
-  update(a: Analysis | null): void;
-}
+import { PcaView } from './pca-view.ts';
+import { SaliencyView } from './saliency-view.ts';
+import type { View } from './view.ts';
 
 const VIEWS = ['layers', 'saliency', 'pca', 'neurons', 'compare', 'settings'] as const;
 type ViewName = (typeof VIEWS)[number];
@@ -31,8 +27,8 @@ async function main(): Promise<void> {
     pca: new PcaView(wb, wb.q('pca'), wb.q('pca-model')),
     neurons,
     compare: new CompareView(wb, wb.q('compare')),
-    settings: new SettingsView(wb, wb.q('settings')),
   };
+  wb.q('settings').append(settingsForm(wb.settings, wb.engine));
   let current: ViewName = 'layers';
 
   function show(name: ViewName): void {
@@ -42,15 +38,15 @@ async function main(): Promise<void> {
       document.querySelector(`.tabs [data-view="${v}"]`)!.setAttribute('aria-selected', String(v === name));
     }
     if (location.hash !== `#${name}`) history.replaceState(null, '', `#${name}`);
-    views[name]?.update(wb.last);
+    views[name]?.update(wb.latest);
   }
 
-  function openNeuron(model: 'mlp' | 'cnn', layer: string, unit: number): void {
+  function openNeuron(model: ModelId, layer: string, unit: number): void {
     neurons.select(model, layer, unit);
     show('neurons');
   }
 
-  wb.onAnalysis((a) => views[current]?.update(a));
+  wb.subscribe((a) => views[current]?.update(a));
   for (const b of document.querySelectorAll<HTMLButtonElement>('.tabs [data-view]')) {
     b.addEventListener('click', () => show(b.dataset.view as ViewName));
   }

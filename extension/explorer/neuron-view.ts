@@ -1,25 +1,30 @@
 /**
  * Neuron explorer: pick a unit (Dense neuron or Conv2D channel) of either model and see what it is wired to
  * (its incoming weights: a 28×28 image for the MLP's first layer, a filter for a conv channel), how it reacts to
- * the sketch, and the MNIST test digits that excite it most (models/<id>/neurons.json, format in ui/formats.ts).
+ * the sketch, and the test digits that drive it up and down most (neuron-ranking.ts).
  */
-import type { ModelId } from '../../worker/api.ts';
+import { MODEL_IDS, type ModelId } from '../../worker/api.ts';
 import type { LayerOutput } from '../../src/engines/types.ts';
 import type { LoadedModel } from '../../src/model/spec.ts';
 import { layerShapes } from '../../src/model/shapes.ts';
 import { loadModelFromUrl } from '../../src/model/format.ts';
 import { diverging, valueRange } from '../ui/colormap.ts';
-import { devicePixels, fmt, h, putRgba, putSmall } from '../ui/dom.ts';
-import { modelsBase } from '../ui/engine.ts';
-import { decodeDigit, readNeurons, type NeuronsFile } from '../ui/formats.ts';
+import { devicePixels, putRgba, putSmall } from '../ui/dom.ts';
+import { modelsBase } from '../shared/session.ts';
+import { readNeurons, type NeuronsFile } from '../ui/formats.ts';
+import { testDigits } from '../ui/test-digits.ts';
+import { errorText } from '../shared/errors.ts';
+import { digitPool, rank, responses, type Ranked, type Responses } from './neuron-ranking.ts';
 import { grayImage } from '../ui/heatview.ts';
 import { LayerStack } from '../ui/layers.ts';
 import { fitCells, fitMultiples } from '../ui/layout.ts';
 import type { Analysis } from '../ui/live.ts';
 import { paintCells, paintMap, paintMultiples } from '../ui/raster.ts';
-import { MODEL_NAMES } from '../ui/theme.ts';
 import { maxAbs, unitLayers, wiring, type Incoming } from '../ui/weights.ts';
-import type { Workbench } from '../ui/workbench.ts';
+import type { WorkbenchContext } from '../ui/workbench/workbench.ts';
+import { fmt } from '../shared/format.ts';
+import { h } from '../shared/dom.ts';
+import { MODEL_NAMES } from '../shared/labels.ts';
 
 export class NeuronView {
   private model: ModelId = 'mlp';
@@ -27,6 +32,7 @@ export class NeuronView {
   private unit = 0;
   private readonly models = new Map<ModelId, Promise<LoadedModel>>();
   private readonly tops = new Map<ModelId, Promise<NeuronsFile>>();
+  private readonly ranked = new Map<ModelId, Promise<Responses>>();
   private picker: LayerStack | null = null;
   private pickerKey = '';
   private readonly seg = h('div', { class: 'seg' });
@@ -37,8 +43,8 @@ export class NeuronView {
   private readonly nowHost = h('div', { class: 'nx-block', 'data-testid': 'neuron-now' });
   private readonly topHost = h('div', { class: 'nx-block', 'data-testid': 'neuron-top' });
 
-  constructor(private readonly wb: Workbench, host: HTMLElement) {
-    for (const id of ['mlp', 'cnn'] as ModelId[]) {
+  constructor(private readonly wb: WorkbenchContext, host: HTMLElement) {
+    for (const id of MODEL_IDS) {
       const b = h('button', { type: 'button', class: id, 'data-model': id, 'aria-pressed': String(id === this.model) }, MODEL_NAMES[id]);
       b.addEventListener('click', () => this.select(id, null, 0));
       this.seg.append(b);
@@ -65,7 +71,7 @@ export class NeuronView {
     this.layer = layer;
     this.unit = unit;
     for (const b of this.seg.children) b.setAttribute('aria-pressed', String((b as HTMLElement).dataset.model === model));
-    this.update(this.wb.last);
+    this.update(this.wb.latest);
   }
 
   update(a: Analysis | null): void {
@@ -143,7 +149,7 @@ export class NeuronView {
     blocks.push(h('p', {}, describe(w.incoming) + (w.bias !== undefined ? ` Bias ${fmt(w.bias, 3)}.` : '')));
     if (w.pixels) {
       const s = maxAbs(w.pixels);
-      blocks.push(h('h4', { style: 'margin-top:16px' }, 'Its pixel pattern, linearised'), this.image(paintMap(w.pixels, 28, 28, lut, -s, s), 168));
+      blocks.push(h('h4', { class: 'spaced' }, 'Its pixel pattern, linearised'), this.image(paintMap(w.pixels, 28, 28, lut, -s, s), 168));
       blocks.push(h('p', {}, 'The weights multiplied back through the layers below, ignoring their tanh: roughly which pixels push this neuron up (red) or down (blue).'));
     }
     this.wiringHost.replaceChildren(...blocks);
@@ -202,27 +208,55 @@ export class NeuronView {
     this.nowHost.replaceChildren(...blocks);
   }
 
+  /** Every unit's pre-activation on the shipped test digits, once per model (a second or two in the worker). */
+  private responsesFor(id: ModelId): Promise<Responses> {
+    let p = this.ranked.get(id);
+    if (!p) {
+      p = (async () => {
+        const [file, tests] = await Promise.all([this.loadTops(id).catch(() => null), testDigits().catch(() => [])]);
+        const pool = digitPool(file, tests);
+        if (pool.length === 0) throw new Error('This build ships no test digits (models/test-digits.bin, neurons.json).');
+        return responses(await this.wb.api(), id, pool);
+      })();
+      p.catch(() => this.ranked.delete(id));
+      this.ranked.set(id, p);
+    }
+    return p;
+  }
+
   private async renderTop(): Promise<void> {
     const key = `${this.model}/${this.layer}/${this.unit}`;
-    let file: NeuronsFile;
+    const title = (t: string) => h('h4', {}, t);
+    this.topHost.replaceChildren(title('Test digits that drive it up and down'), h('p', {}, 'Ranking the shipped test digits…'));
+    let r: Responses;
     try {
-      file = await this.loadTops(this.model);
+      r = await this.responsesFor(this.model);
     } catch (e) {
-      this.topHost.replaceChildren(h('h4', {}, 'Test digits that excite it most'), h('p', {}, (e as Error).message));
+      this.topHost.replaceChildren(title('Test digits that drive it up and down'), h('p', {}, errorText(e)));
       return;
     }
-    if (key !== `${this.model}/${this.layer}/${this.unit}`) return;
-    const layer = file.layers.find((l) => l.name === this.layer);
-    const list = layer?.top[this.unit] ?? [];
-    const grid = h('div', { class: 'top-digits' });
-    for (const t of list) {
-      const c = h('canvas', { class: 'px', width: 28, height: 28 });
-      putSmall(c, grayImage(decodeDigit(file.images[String(t.index)])));
-      grid.append(h('figure', { title: `test digit #${t.index}` }, c, h('figcaption', {}, `${t.label} · ${fmt(t.activation)}`)));
+    if (key !== `${this.model}/${this.layer}/${this.unit}` || !this.layer) return;
+    const ranked = rank(r, this.layer, this.unit);
+    if (!ranked) {
+      this.topHost.replaceChildren(title('Test digits that drive it up and down'), h('p', {}, `No ranking for ${this.layer}.`));
+      return;
     }
+    const grid = (list: Ranked[], testid: string) =>
+      h(
+        'div',
+        { class: 'top-digits', 'data-testid': testid },
+        ...list.map((t) => {
+          const c = h('canvas', { class: 'px', width: 28, height: 28 });
+          putSmall(c, grayImage(t.digit.pixels));
+          return h('figure', { title: `test digit #${t.digit.index}, labelled ${t.digit.label}` }, c, h('figcaption', {}, `${t.digit.label} · ${fmt(t.pre)}`));
+        }),
+      );
     this.topHost.replaceChildren(
-      h('h4', {}, 'Test digits that excite it most'),
-      list.length ? grid : h('p', {}, `No test digits listed for ${this.layer} in neurons.json.`),
+      title('Test digits that drive it up most'),
+      grid(ranked.top, 'neuron-top-positive'),
+      h('h4', { class: 'spaced' }, 'And most down'),
+      grid(ranked.bottom, 'neuron-top-negative'),
+      h('p', {}, `Ranked by the input to its activation function (the pre-activation: a saturated tanh reads 1.00 for many digits, its input still tells them apart), among the ${r.pool.length.toLocaleString('en-US')} MNIST test digits the extension ships.${r.layers.get(this.layer)?.spatial ? ' A channel counts by its strongest position.' : ''}`),
     );
   }
 }

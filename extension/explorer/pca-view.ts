@@ -1,18 +1,21 @@
 /**
  * PCA map: MNIST test digits placed by the first two principal components of one hidden layer (precomputed in
  * models/<id>/pca.json, format in ui/formats.ts), coloured by true class; the current sketch is projected with the
- * same components and drawn as a ring, with a fading trail while you draw. The 10 000 points are drawn once into
+ * same components and drawn as a ring, with a fading trail while you draw. The 2 000 points are drawn once into
  * their own canvas; only the ring layer is redrawn per analysis.
  */
 import type { ModelId } from '../../worker/api.ts';
 import { CLASS_COLORS } from '../ui/colormap.ts';
-import { h } from '../ui/dom.ts';
 import { bounds, nearest, project, readPca, type PcaFile } from '../ui/formats.ts';
-import { modelsBase } from '../ui/engine.ts';
+import { modelsBase } from '../shared/session.ts';
 import type { Analysis } from '../ui/live.ts';
 import { linear, niceTicks, type Scale } from '../ui/plot.ts';
-import { MODEL_NAMES } from '../ui/theme.ts';
-import type { Workbench } from '../ui/workbench.ts';
+import type { WorkbenchContext } from '../ui/workbench/workbench.ts';
+import { h } from '../shared/dom.ts';
+import { MODEL_NAMES } from '../shared/labels.ts';
+import { errorText } from '../shared/errors.ts';
+import { shippedDigits, type PoolDigit } from './neuron-ranking.ts';
+import { CLASSES } from '../shared/digits.ts';
 
 const MARGIN = { left: 44, right: 12, top: 12, bottom: 34 };
 const TRAIL = 48;
@@ -40,8 +43,8 @@ export class PcaView {
   /** The points' extent (distances on the map are measured relative to it, so both axes count alike). */
   private extent: ReturnType<typeof bounds> | null = null;
 
-  constructor(private readonly wb: Workbench, private readonly host: HTMLElement, seg: HTMLElement) {
-    for (let c = 0; c < 10; c++) {
+  constructor(private readonly wb: WorkbenchContext, private readonly host: HTMLElement, seg: HTMLElement) {
+    for (let c = 0; c < CLASSES; c++) {
       const b = h('button', { type: 'button', title: `Show or hide the ${c}s` }, h('span', { class: 'sw', style: `background:${CLASS_COLORS[c]}` }), `${c}`);
       b.addEventListener('click', () => {
         if (!this.hiddenClasses.delete(c)) this.hiddenClasses.add(c);
@@ -55,13 +58,14 @@ export class PcaView {
         this.model = b.dataset.model as ModelId;
         for (const o of seg.querySelectorAll('button')) o.setAttribute('aria-pressed', String(o === b));
         this.trail = [];
-        this.update(this.wb.last);
+        this.update(this.wb.latest);
       });
     }
     this.top.addEventListener('mousemove', (e) => this.hover(e));
+    this.top.addEventListener('click', (e) => void this.pick(e));
     this.top.addEventListener('mouseleave', () => this.wb.tooltip.hide());
     new ResizeObserver(() => this.drawBase()).observe(this.plot);
-    wb.onAnalysis((a) => {
+    wb.subscribe((a) => {
       if (!a) this.trail = [];
     });
   }
@@ -87,7 +91,7 @@ export class PcaView {
         this.host.replaceChildren(
           h('div', { class: 'empty-state', 'data-testid': 'pca-missing' },
             h('b', {}, `No PCA map for the ${MODEL_NAMES[model]} in this build`),
-            h('span', {}, e instanceof Error ? e.message : String(e)),
+            h('span', {}, errorText(e)),
           ),
         );
       },
@@ -140,7 +144,7 @@ export class PcaView {
       ctx.fillRect(sx(p.x) - 1.25, sy(p.y) - 1.25, 2.5, 2.5);
     }
     ctx.globalAlpha = 1;
-    this.drawMarker(this.wb.last);
+    this.drawMarker(this.wb.latest);
   }
 
   private axes(ctx: CanvasRenderingContext2D, sx: Scale, sy: Scale, b: ReturnType<typeof bounds>, W: number): void {
@@ -232,7 +236,7 @@ export class PcaView {
     const b = this.extent ??= bounds(pca.points, 0);
     const kx = 1 / (b.x1 - b.x0 || 1);
     const ky = 1 / (b.y1 - b.y0 || 1);
-    const counts = new Array(10).fill(0);
+    const counts = new Array(CLASSES).fill(0);
     for (const i of nearest(pca.points, p, K, kx, ky)) counts[pca.points[i].label]++;
     const order = counts.map((c, d) => [c, d]).filter(([c]) => c > 0).sort((u, v) => v[0] - u[0]);
     this.where.replaceChildren(
@@ -259,5 +263,25 @@ export class PcaView {
     const idx = q.index !== undefined ? `test digit #${q.index}: ` : '';
     const pred = q.pred !== undefined && q.pred !== q.label ? ` (read as ${q.pred})` : '';
     this.wb.tooltip.show(`${idx}a ${q.label}${pred}`, e.clientX, e.clientY);
+  }
+
+  /**
+   * A click puts the nearest test digit the extension ships on the pad (it ships the images of about a quarter of
+   * the map's points: test-digits.bin and the neuron files), so the user can see why a point lies where it does.
+   */
+  private async pick(e: MouseEvent): Promise<void> {
+    const pca = this.data;
+    const f = this.frame;
+    if (!pca || !f) return;
+    const digits = await shippedDigits();
+    let best: PoolDigit | null = null;
+    let bestD = Infinity;
+    for (const q of pca.points) {
+      const d = q.index === undefined || this.hiddenClasses.has(q.label) ? undefined : digits.get(q.index);
+      if (!d) continue;
+      const dist = (f.sx(q.x) - e.offsetX) ** 2 + (f.sy(q.y) - e.offsetY) ** 2;
+      if (dist < bestD) [best, bestD] = [d, dist];
+    }
+    if (best) this.wb.showDigit(best);
   }
 }

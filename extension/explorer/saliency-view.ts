@@ -2,14 +2,17 @@
  * All four saliency methods for both models, side by side. The workbench's live analysis computes one method;
  * this view asks the worker for the others on the current input (one request at a time, newest input wins).
  */
-import { SALIENCY_METHODS, type ModelId, type SaliencyMethod } from '../../worker/api.ts';
-import { fmt, h } from '../ui/dom.ts';
+import { MODEL_IDS, SALIENCY_METHODS, type ModelId, type SaliencyMethod } from '../../worker/api.ts';
+import { PIXELS } from '../shared/digits.ts';
 import { drawSmall, grayImage, overInput } from '../ui/heatview.ts';
 import type { Analysis } from '../ui/live.ts';
-import { isSigned, METHOD_LABELS, paintSaliency } from '../ui/saliency.ts';
+import { isSigned, METHOD_LABELS, paintSaliency, robustMax } from '../shared/saliency.ts';
+import { saveJson, savePng, scaleLegend, type SavedMap } from './saliency-tools.ts';
 import { LatestOnly } from '../ui/scheduler.ts';
-import { MODEL_NAMES } from '../ui/theme.ts';
-import type { Workbench } from '../ui/workbench.ts';
+import type { WorkbenchContext } from '../ui/workbench/workbench.ts';
+import { fmt } from '../shared/format.ts';
+import { h } from '../shared/dom.ts';
+import { MODEL_NAMES } from '../shared/labels.ts';
 
 const ABOUT: Record<SaliencyMethod, string> = {
   gradient: 'How much the score changes per pixel change (∂score/∂pixel). Shown as magnitude; noisy.',
@@ -18,21 +21,31 @@ const ABOUT: Record<SaliencyMethod, string> = {
   smoothgrad: 'Gradients averaged over noisy copies of the input: the stable part of the gradient.',
 };
 
-const IDS: ModelId[] = ['mlp', 'cnn'];
+interface Cell {
+  canvas: HTMLCanvasElement;
+  stat: HTMLElement;
+  scale: HTMLElement;
+  /** The map shown, for saving. */
+  saved: SavedMap | null;
+}
 
 export class SaliencyView {
-  private readonly cells = new Map<string, { canvas: HTMLCanvasElement; stat: HTMLElement }>();
+  private readonly cells = new Map<string, Cell>();
   private readonly job = new LatestOnly(() => this.compute());
   private pending: Analysis | null = null;
 
-  constructor(private readonly wb: Workbench, host: HTMLElement) {
+  constructor(private readonly wb: WorkbenchContext, host: HTMLElement) {
     const grid = h('div', { class: 'sal-grid' });
     for (const m of SALIENCY_METHODS) {
-      const figs = IDS.map((id) => {
+      const figs = MODEL_IDS.map((id) => {
         const canvas = h('canvas', { class: 'px', width: 28, height: 28, 'data-testid': `saliency-${m}-${id}` });
         const stat = h('div', { class: 'stat' });
-        this.cells.set(`${m}/${id}`, { canvas, stat });
-        return h('figure', { class: `thumb ${id}` }, canvas, h('figcaption', {}, MODEL_NAMES[id]), stat);
+        const scale = h('div', { class: 'sal-scale-slot' });
+        const cell: Cell = { canvas, stat, scale, saved: null };
+        const save = (what: 'PNG' | 'JSON') =>
+          h('button', { class: 'btn', type: 'button', 'data-testid': `save-${what.toLowerCase()}-${m}-${id}`, title: `Save this map as ${what}`, onclick: () => cell.saved && (what === 'PNG' ? savePng : saveJson)(cell.saved) }, what);
+        this.cells.set(`${m}/${id}`, cell);
+        return h('figure', { class: `thumb ${id}` }, canvas, h('figcaption', {}, MODEL_NAMES[id]), stat, scale, h('div', { class: 'sal-save' }, save('PNG'), save('JSON')));
       });
       grid.append(h('div', { class: 'card pane method' }, h('b', {}, METHOD_LABELS[m]), h('span', {}, ABOUT[m]), h('div', { class: 'pair' }, ...figs)));
     }
@@ -42,9 +55,11 @@ export class SaliencyView {
   update(a: Analysis | null): void {
     this.pending = a;
     if (!a) {
-      for (const { canvas, stat } of this.cells.values()) {
-        drawSmall(canvas, grayImage(new Float32Array(784)));
-        stat.textContent = '';
+      for (const cell of this.cells.values()) {
+        drawSmall(cell.canvas, grayImage(new Float32Array(PIXELS)));
+        cell.stat.textContent = '';
+        cell.scale.replaceChildren();
+        cell.saved = null;
       }
       return;
     }
@@ -59,13 +74,16 @@ export class SaliencyView {
     for (const method of SALIENCY_METHODS) {
       const r = await api.analyze(
         { kind: 'mnist', pixels: input },
-        { saliency: { method, target: this.wb.target ?? undefined, steps: this.wb.settings.saliency.steps } },
+        { saliency: { method, target: this.wb.target ?? undefined, steps: this.wb.settings.value.saliency.steps } },
       );
       if (!r.ok || this.pending !== a) return;
       for (const m of r.models) {
         const cell = this.cells.get(`${method}/${m.id}`);
         if (!cell || !m.saliency) continue;
         drawSmall(cell.canvas, overInput(input, paintSaliency(m.saliency.map, 28, 28, isSigned(method))));
+        cell.scale.replaceChildren(scaleLegend(m.saliency.map, isSigned(method)));
+        const steps = this.wb.settings.value.saliency.steps;
+        cell.saved = { model: m.id, method, target: m.saliency.target, steps, scale: robustMax(m.saliency.map), input: Array.from(input), map: Array.from(m.saliency.map) };
         let sum = 0;
         for (const v of m.saliency.map) sum += v;
         // Completeness (IG): the attributions add up to logit(x) − logit(black image).

@@ -3,14 +3,14 @@
  * offscreen document in Chrome, the background page in Firefox. One worker, started on first use and kept; it
  * follows the engine and saliency method the user chose (AnalyzePrefs, read from settings by the background).
  */
-import type { AnalyzeOptions, EngineChoice } from '../../worker/api.ts';
+import { MODEL_IDS, type AnalyzeOptions, type EngineChoice } from '../../worker/api.ts';
 import type { SeeingDigitsClient } from '../../worker/client.ts';
 import type { RgbaImage } from '../../src/preprocess/types.ts';
 import type { AnalyzeOutcome, AnalyzePrefs, ImageSource } from '../messages.ts';
 import { decodePixels } from '../messages.ts';
 import { fetchImage, ImageReadError } from '../shared/image.ts';
 import { describe, errorOutcome, toOutcome } from '../shared/outcome.ts';
-import { spawnClient, startEngine } from '../ui/engine.ts';
+import { spawnClient, startSession } from '../shared/session.ts';
 
 let client: Promise<{ client: SeeingDigitsClient; engine: EngineChoice }> | null = null;
 
@@ -18,7 +18,7 @@ let client: Promise<{ client: SeeingDigitsClient; engine: EngineChoice }> | null
 async function engineFor(choice: EngineChoice): Promise<SeeingDigitsClient> {
   client ??= (async () => {
     const c = spawnClient();
-    await startEngine(c, choice);
+    await startSession(c, choice);
     return { client: c, engine: choice };
   })().catch((e: unknown) => {
     client = null; // let the next click try again
@@ -33,7 +33,7 @@ async function engineFor(choice: EngineChoice): Promise<SeeingDigitsClient> {
 }
 
 /** What the panel shows: both models, and where each looked. */
-const panelAnalysis = (prefs: AnalyzePrefs): AnalyzeOptions => ({ models: ['mlp', 'cnn'], saliency: prefs.saliency });
+const panelAnalysis = (prefs: AnalyzePrefs): AnalyzeOptions => ({ models: [...MODEL_IDS], saliency: prefs.saliency });
 
 async function readSource(source: ImageSource): Promise<RgbaImage> {
   if (source.kind === 'pixels') {

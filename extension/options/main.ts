@@ -1,10 +1,17 @@
 /**
- * Options: the sites Seeing Digits may read images from. Opened with ?grant=ORIGIN by the panel's "Allow" button,
+ * Options: the settings (theme, engine, ink, saliency samples; the same form as the explorer's) and the sites
+ * Seeing Digits may read images from. Opened with ?grant=ORIGIN by the panel's "Allow" button,
  * because permissions.request needs a user gesture in an extension page (content scripts cannot call it).
  */
+import '../ui/base.css';
+import './options.css';
 import browser from 'webextension-polyfill';
 import { isWebOrigin, type Message } from '../messages.ts';
-import { originPattern } from '../background/access.ts';
+import { originPattern } from '../shared/origins.ts';
+import { errorText } from '../shared/errors.ts';
+import { settingsForm } from '../ui/settings-form.ts';
+import { watchTheme } from '../ui/theme.ts';
+import { SettingsStore } from '../ui/workbench/settings-store.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -54,12 +61,20 @@ function showGrant(origin: string): void {
         const msg: Message = { type: 'sd:access-granted', origin };
         await browser.runtime.sendMessage(msg);
       },
-      (e: unknown) => (status.textContent = `Could not ask for access: ${e instanceof Error ? e.message : String(e)}`),
+      (e: unknown) => (status.textContent = `Could not ask for access: ${errorText(e)}`),
     );
   });
   $('cancel').addEventListener('click', () => window.close());
 }
 
+async function showSettings(): Promise<void> {
+  const store = await SettingsStore.open();
+  const apply = watchTheme(() => store.value.theme, () => undefined);
+  store.onChange(apply);
+  document.querySelector('[data-testid="settings"]')!.append(settingsForm(store));
+}
+
 const grant = new URLSearchParams(location.search).get('grant');
+void showSettings();
 if (isWebOrigin(grant)) showGrant(grant);
 void renderSites();

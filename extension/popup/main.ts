@@ -1,7 +1,7 @@
 /** The popup: sketch a digit, watch both models predict and explain it live. */
 import '../ui/base.css';
 import './popup.css';
-import { Workbench } from '../ui/workbench.ts';
+import { Workbench } from '../ui/workbench/workbench.ts';
 
 // Width available to one layer view inside the activations panel (456 px column − padding − scrollbar).
 const WIDTH = 420;

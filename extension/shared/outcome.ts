@@ -1,6 +1,7 @@
 /** The worker's AnalyzeResult, made JSON-safe for the panel (typed arrays → number arrays, errors → messages). */
 import type { AnalyzeResult } from '../../worker/api.ts';
 import type { AnalyzeOutcome, PanelError } from '../messages.ts';
+import { errorText } from './errors.ts';
 
 /** The worker's detail as a sentence: capitalised, with a full stop. */
 const sentence = (s: string) => (s ? s[0].toUpperCase() + s.slice(1) + (/[.!?]$/.test(s) ? '' : '.') : s);
@@ -35,4 +36,5 @@ export const errorOutcome = (kind: PanelError['kind'], message: string, origin?:
 });
 
 /** A message for anything thrown: Error messages as they are, everything else stringified. */
-export const describe = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+/** Anything thrown, as text for a message (the one `errorText`, under the name the background uses). */
+export const describe = errorText;

@@ -1,21 +1,6 @@
-/** Small DOM helpers shared by the popup and the explorer. */
-import type { Rgba } from './raster.ts';
-
-type Attrs = Record<string, string | number | boolean | undefined | ((e: Event) => void)>;
-type Child = Node | string | null | undefined | false;
-
-/** `h('button', {class: 'x', onclick: f}, 'Label')`: element with attributes, listeners (on*) and children. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === false) continue;
-    if (typeof v === 'function') el.addEventListener(k.slice(2), v);
-    else if (v === true) el.setAttribute(k, '');
-    else el.setAttribute(k, String(v));
-  }
-  for (const c of children) if (c) el.append(c);
-  return el;
-}
+/** Canvas helpers and the tooltip of the popup and the explorer. */
+import { h } from '../shared/dom.ts';
+import type { Rgba } from '../shared/geometry.ts';
 
 export const devicePixels = (): number => Math.max(1, Math.round(globalThis.devicePixelRatio || 1));
 
@@ -57,7 +42,3 @@ export class Tooltip {
     this.el.classList.remove('on');
   }
 }
-
-export const pct = (p: number): string => (p >= 0.995 ? '99+%' : p < 0.01 && p > 0 ? '<1%' : `${Math.round(p * 100)}%`);
-
-export const fmt = (v: number, digits = 2): string => (Math.abs(v) < 10 ** -digits / 2 ? '0' : v.toFixed(digits)).replace('-', '−');

@@ -2,6 +2,7 @@
  * Precomputed explorer data shipped beside each model (extension/models/<id>/pca.json and neurons.json), with
  * readers that check the shape and say what is wrong instead of failing somewhere in the drawing code.
  */
+import { PIXELS } from '../shared/digits.ts';
 
 /**
  * pca.json: a 2-D PCA of one hidden layer's activations over MNIST test digits.
@@ -97,9 +98,9 @@ export function readNeurons(raw: unknown, file = 'neurons.json'): NeuronsFile {
 /** A 28×28 test digit from neurons.json as floats in [0, 1]. */
 export function decodeDigit(b64: string): Float32Array {
   const bin = atob(b64);
-  if (bin.length !== 784) throw new FormatError(`a digit image must be 784 bytes, got ${bin.length}`);
-  const out = new Float32Array(784);
-  for (let i = 0; i < 784; i++) out[i] = bin.charCodeAt(i) / 255;
+  if (bin.length !== PIXELS) throw new FormatError(`a digit image must be ${PIXELS} bytes, got ${bin.length}`);
+  const out = new Float32Array(PIXELS);
+  for (let i = 0; i < PIXELS; i++) out[i] = bin.charCodeAt(i) / 255;
   return out;
 }
 

@@ -1,7 +1,6 @@
 /** The 28×28 views: the model input, per-model saliency thumbnails, and the saliency overlay on the sketch pad. */
-import type { Rgba } from './raster.ts';
-import type { Box } from './saliency.ts';
 import { putSmall } from './dom.ts';
+import type { Box, Rgba } from '../shared/geometry.ts';
 
 /** The input as the model sees it: ink bright on dark. */
 export function grayImage(values: ArrayLike<number>, w = 28, h = 28): Rgba {

@@ -5,9 +5,11 @@
  */
 import type { LayerOutput } from '../../src/engines/types.ts';
 import { diverging, valueRange, type Theme } from './colormap.ts';
-import { devicePixels, fmt, h, putRgba, type Tooltip } from './dom.ts';
+import { devicePixels, putRgba, type Tooltip } from './dom.ts';
 import { fitCells, fitMultiples, type CellLayout, type MultiplesLayout } from './layout.ts';
 import { cellAt, paintCells, paintMultiples, tileAt, type Frame } from './raster.ts';
+import { fmt } from '../shared/format.ts';
+import { h } from '../shared/dom.ts';
 
 export interface LayerStackOptions {
   /** Width available to one layer, CSS px. */
@@ -63,13 +65,29 @@ export class LayerStack {
   private shapeKey = '';
   private marked: { layer: string; unit: number } | null = null;
 
+  private last: { layers: LayerOutput[]; theme: Theme } | null = null;
+  private width = 0;
+
   constructor(private readonly opts: LayerStackOptions, private readonly tooltip?: Tooltip) {
     this.el = h('div', { class: 'layer-stack' }, h('p', { class: 'layers-empty' }, 'Each layer lights up here as you draw.'));
+    // Grids are laid out for the width their card has: a narrower window gets smaller cells, not an overflow.
+    new ResizeObserver(() => {
+      const w = this.fitWidth();
+      if (w !== this.width && this.last && !this.el.classList.contains('stale')) this.update(this.last.layers, this.last.theme);
+    }).observe(this.el);
+  }
+
+  /** CSS px one layer may take: the option's maximum, or less when the stack's box is narrower. */
+  private fitWidth(): number {
+    const box = this.el.clientWidth;
+    return Math.floor(box > 0 ? Math.min(this.opts.maxWidth, box) : this.opts.maxWidth);
   }
 
   update(layers: LayerOutput[], theme: Theme): void {
+    this.last = { layers, theme };
+    this.width = this.fitWidth();
     const visible = layers.filter(this.opts.include ?? ((l) => l.kind !== 'Flatten'));
-    const key = visible.map((l) => `${l.name}:${l.shape.join('x')}`).join('|');
+    const key = `${this.width}|${visible.map((l) => `${l.name}:${l.shape.join('x')}`).join('|')}`;
     if (key !== this.shapeKey) this.build(visible, key);
     const lut = diverging(theme);
     const frame = FRAMES[theme];
@@ -112,8 +130,16 @@ export class LayerStack {
     ctx.strokeRect(x + dpr, y + dpr, w - 2 * dpr, hh - 2 * dpr);
   }
 
-  /** Dims the views (blank sketch): keeps the layout so nothing jumps. */
+  /**
+   * Empties the views (blank sketch): no value of the last digit stays on screen (a faded map still reads as an
+   * answer), but the layout does, so nothing jumps when the next stroke lands.
+   */
   clear(): void {
+    for (const row of this.rows) {
+      row.canvas.getContext('2d')?.clearRect(0, 0, row.canvas.width, row.canvas.height);
+      row.valueEl.textContent = '';
+      row.values = undefined;
+    }
     this.el.classList.add('stale');
   }
 
@@ -124,8 +150,8 @@ export class LayerStack {
       const dense = l.shape.length === 1;
       const n = l.shape[0];
       const layout = dense
-        ? fitCells(n, o.maxWidth * dpr, { aspect: n <= 16 ? n : n >= 100 ? 2 : 1, gap: dpr, maxCell: (isOutput(l) ? (o.logitCell ?? 22) : o.maxCell) * dpr })
-        : fitMultiples(l.shape[2], l.shape[0], l.shape[1], o.maxWidth * dpr, {
+        ? fitCells(n, this.width * dpr, { aspect: n <= 16 ? n : n >= 100 ? 2 : 1, gap: dpr, maxCell: (isOutput(l) ? (o.logitCell ?? 22) : o.maxCell) * dpr })
+        : fitMultiples(l.shape[2], l.shape[0], l.shape[1], this.width * dpr, {
             gap: 2 * dpr,
             maxScale: o.maxScale * dpr,
             maxHeight: o.mapHeight * dpr,

@@ -6,8 +6,15 @@
 import type { AnalyzeOptions, AnalyzeResult, SeeingDigitsApi } from '../../worker/api.ts';
 import { preprocessGray } from '../../src/preprocess/mnist.ts';
 import type { SketchPad } from './pad.ts';
-import { inputRectInSource, type Box } from './saliency.ts';
+import { inputRectInSource } from '../shared/saliency.ts';
+import { tooLittleInk } from './ink.ts';
 import { LatestOnly } from './scheduler.ts';
+import type { Box } from '../shared/geometry.ts';
+
+/** The library's messages speak of images; on the pad the user can only draw, undo or clear. */
+const PAD_MESSAGES: Partial<Record<string, string>> = {
+  'several-digits': 'That looks like more than one digit.',
+};
 
 /** Raster side for preprocessing: the digit becomes 20×20, so ~100 px of ink is plenty. */
 export const RASTER = 140;
@@ -23,6 +30,8 @@ export interface Analysis {
 export interface LiveHandlers {
   api(): Promise<SeeingDigitsApi>;
   options(): AnalyzeOptions;
+  /** The pen's width as a fraction of the pad. */
+  ink(): number;
   onResult(a: Analysis): void;
   /** Nothing to analyse: empty pad, or ink too small / faint to be a digit (message says which). */
   onBlank(message?: string): void;
@@ -41,18 +50,35 @@ export class LiveAnalysis {
 
   private async run(): Promise<void> {
     const t0 = performance.now();
+    if (this.pad.digit) return this.runDigit(this.pad.digit, t0);
     if (this.pad.sketch.isEmpty) return this.h.onBlank();
-    const pre = preprocessGray(this.pad.raster(RASTER), RASTER, RASTER, { polarity: 'light-on-dark' });
-    if (!pre.ok) return this.h.onBlank(pre.reason === 'blank' ? undefined : pre.message);
+    const gray = this.pad.raster(RASTER);
+    const scribble = tooLittleInk(gray, RASTER, this.h.ink());
+    if (scribble) return this.h.onBlank(scribble);
+    const pre = preprocessGray(gray, RASTER, RASTER, { polarity: 'light-on-dark' });
+    if (!pre.ok) return this.h.onBlank(pre.reason === 'blank' ? undefined : PAD_MESSAGES[pre.reason] ?? pre.message);
     try {
       const api = await this.h.api();
       const result = await api.analyze({ kind: 'mnist', pixels: pre.pixels }, this.h.options());
       // Cleared while this ran: the follow-up run shows the blank state; don't flash an old result first.
-      if (this.pad.sketch.isEmpty) return;
+      if (this.pad.isBlank || this.pad.digit) return;
       if (!result.ok) return this.h.onBlank(result.message);
       const rect = inputRectInSource(result.input, pre.bbox);
       const inputRect = rect && { x: rect.x / RASTER, y: rect.y / RASTER, width: rect.width / RASTER, height: rect.height / RASTER };
       this.h.onResult({ result, inputRect, roundTrip: performance.now() - t0 });
+    } catch (e) {
+      this.h.onError(e);
+    }
+  }
+
+  /** A test digit is already a model input: it fills the pad, so the input grid is the whole pad. */
+  private async runDigit(pixels: Float32Array, t0: number): Promise<void> {
+    try {
+      const api = await this.h.api();
+      const result = await api.analyze({ kind: 'mnist', pixels: pixels.slice() }, this.h.options());
+      if (this.pad.digit !== pixels) return; // replaced or cleared meanwhile
+      if (!result.ok) return this.h.onBlank(result.message);
+      this.h.onResult({ result, inputRect: { x: 0, y: 0, width: 1, height: 1 }, roundTrip: performance.now() - t0 });
     } catch (e) {
       this.h.onError(e);
     }

@@ -5,7 +5,7 @@
  */
 import { drawStrokes, Sketch, type Point, type Stroke } from './stroke.ts';
 
-export type PadChange = 'draw' | 'end' | 'undo' | 'clear' | 'load';
+export type PadChange = 'draw' | 'end' | 'undo' | 'clear' | 'load' | 'digit';
 
 export interface PadOptions {
   /** Ink width as a fraction of the pad. */
@@ -15,6 +15,9 @@ export interface PadOptions {
 
 export class SketchPad {
   readonly sketch = new Sketch();
+  /** A loaded test digit (28×28, ink 1 on 0) shown instead of strokes; the next stroke replaces it. */
+  digit: Float32Array | null = null;
+  private digitCanvas: HTMLCanvasElement | null = null;
   private pointerId: number | null = null;
   private rect: DOMRect | null = null;
   private framePending = false;
@@ -38,6 +41,19 @@ export class SketchPad {
     this.redraw();
   }
 
+  /** Nothing on the pad: no strokes and no test digit. */
+  get isBlank(): boolean {
+    return this.sketch.isEmpty && !this.digit;
+  }
+
+  /** Shows a 28×28 digit (a test digit) filling the pad, in place of the sketch. */
+  showDigit(pixels: Float32Array): void {
+    this.sketch.clear();
+    this.pointerId = null;
+    this.digit = pixels;
+    this.changed('digit');
+  }
+
   load(strokes: Stroke[]): void {
     this.sketch.clear();
     for (const s of strokes) {
@@ -49,6 +65,7 @@ export class SketchPad {
   }
 
   undo(): void {
+    if (this.digit && this.sketch.isEmpty) return this.clear();
     if (this.sketch.undo()) {
       this.pointerId = null;
       this.changed('undo');
@@ -56,6 +73,7 @@ export class SketchPad {
   }
 
   clear(): void {
+    this.digit = null;
     this.sketch.clear();
     this.pointerId = null;
     this.changed('clear');
@@ -82,8 +100,24 @@ export class SketchPad {
       this.framePending = false;
       const ctx = this.canvas.getContext('2d')!;
       ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+      if (this.digit) this.drawDigit(ctx, this.digit);
       drawStrokes(ctx, this.sketch.strokes, this.canvas.width, this.opts.ink(), this.inkColor);
     });
+  }
+
+  /** The digit in the ink colour, alpha = intensity, smoothed up to the pad's size. */
+  private drawDigit(ctx: CanvasRenderingContext2D, pixels: Float32Array): void {
+    const side = Math.round(Math.sqrt(pixels.length));
+    const c = (this.digitCanvas ??= document.createElement('canvas'));
+    c.width = c.height = side;
+    const sctx = c.getContext('2d')!;
+    sctx.fillStyle = this.inkColor;
+    sctx.fillRect(0, 0, side, side);
+    const img = sctx.getImageData(0, 0, side, side);
+    for (let i = 0; i < pixels.length; i++) img.data[i * 4 + 3] = Math.round(pixels[i] * 255);
+    sctx.putImageData(img, 0, 0);
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(c, 0, 0, this.canvas.width, this.canvas.height);
   }
 
   private resize(): void {
@@ -115,6 +149,7 @@ export class SketchPad {
     this.pointerId = e.pointerId;
     this.canvas.setPointerCapture(e.pointerId);
     this.rect = this.canvas.getBoundingClientRect();
+    this.digit = null; // drawing starts a sketch of the user's own
     this.sketch.begin(this.point(e));
     this.changed('draw');
   }

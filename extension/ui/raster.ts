@@ -2,14 +2,11 @@
  * Painting float arrays into RGBA buffers (ImageData-ready) through a colour LUT: one typed-array write per pixel,
  * so a whole layer is one putImageData instead of hundreds of DOM nodes.
  */
+import type { Rgba } from '../shared/geometry.ts';
 import { lutIndex, type Lut } from './colormap.ts';
 import type { CellLayout, MultiplesLayout } from './layout.ts';
 
-export interface Rgba {
-  width: number;
-  height: number;
-  data: Uint8ClampedArray;
-}
+export type { Rgba };
 
 function blank(width: number, height: number): Rgba {
   return { width, height, data: new Uint8ClampedArray(width * height * 4) };

@@ -9,9 +9,6 @@ export interface Point {
 }
 export type Stroke = Point[];
 
-/** Ink width as a fraction of the pad: 20 px on 280 px, about MNIST's stroke relative to its 20 px digit box. */
-export const DEFAULT_INK = 20 / 280;
-
 /** Points closer than this (≈ 0.8 px on a 280 px pad) add nothing but jitter. */
 const MIN_STEP = 0.003;
 

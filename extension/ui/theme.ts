@@ -1,7 +1,6 @@
 /** Light/dark: follows the system unless the settings force one; the choice is on <html data-theme>. */
-import type { EngineKind } from '../../src/engines/types.ts';
 import type { Theme } from './colormap.ts';
-import type { ThemeChoice } from './settings.ts';
+import type { ThemeChoice } from '../shared/settings.ts';
 
 const dark = () => globalThis.matchMedia?.('(prefers-color-scheme: dark)');
 
@@ -21,12 +20,3 @@ export function watchTheme(get: () => ThemeChoice, onChange: (t: Theme) => void)
   mq?.addEventListener('change', apply);
   return apply;
 }
-
-export const ENGINE_LABELS: Record<EngineKind, string> = {
-  simd: 'SIMD (WebAssembly)',
-  'tfjs-webgl': 'WebGL (TensorFlow.js)',
-  'tfjs-wasm': 'WebAssembly (TensorFlow.js)',
-  'tfjs-cpu': 'CPU (TensorFlow.js)',
-};
-
-export const MODEL_NAMES = { mlp: 'MLP', cnn: 'CNN' } as const;

@@ -10,7 +10,7 @@ import { serveDemo, type DemoServer } from '../../scripts/demo-server.ts';
 import type { DemoManifest } from '../../scripts/demo-assets.ts';
 import { ARTIFACTS, DIST, poll, type Session } from '../../scripts/browsers.ts';
 import { findPanel, panelOpen, readPanel, settledPanel, type PanelView } from './panel.ts';
-import { LOW_CONFIDENCE } from '../../extension/content/verdict.ts';
+import { LOW_CONFIDENCE } from '../../extension/shared/verdict.ts';
 
 const DEMO = join(DIST, 'demo');
 

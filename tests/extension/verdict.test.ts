@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assess, LOW_CONFIDENCE } from '../../extension/content/verdict.ts';
+import { assess, LOW_CONFIDENCE } from '../../extension/shared/verdict.ts';
 import type { PanelModel } from '../../extension/messages.ts';
 
 const model = (id: 'mlp' | 'cnn', digit: number, p: number): PanelModel => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inkBox, inputRectInSource, isSigned, paintSaliency, robustMax } from '../../extension/ui/saliency.ts';
+import { inkBox, inputRectInSource, isSigned, paintSaliency, robustMax } from '../../extension/shared/saliency.ts';
 
 describe('isSigned', () => {
   it('gradient×input and IG signed; gradient and SmoothGrad as magnitude', () => {

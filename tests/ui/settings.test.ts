@@ -1,5 +1,5 @@
-import { describe, expect, it, vi } from 'vitest';
-import { defaults, loadSettings, memoryStore, migrate, trailing, KEYS } from '../../extension/ui/settings.ts';
+import { describe, expect, it } from 'vitest';
+import { defaults, loadSettings, memoryStore, migrate, KEYS } from '../../extension/shared/settings.ts';
 
 describe('migrate', () => {
   it('nothing stored → defaults', () => expect(migrate(undefined)).toEqual(defaults));
@@ -50,25 +50,5 @@ describe('loadSettings', () => {
     await kv.set('k', v);
     v.a.push(2);
     expect(await kv.get('k')).toEqual({ a: [1] });
-  });
-});
-
-describe('trailing', () => {
-  it('calls once per interval with the latest arguments; flush runs now', () => {
-    vi.useFakeTimers();
-    const calls: number[] = [];
-    const f = trailing((n: number) => calls.push(n), 100);
-    f(1);
-    f(2);
-    f(3);
-    expect(calls).toEqual([]);
-    vi.advanceTimersByTime(100);
-    expect(calls).toEqual([3]);
-    f(4);
-    f.flush();
-    expect(calls).toEqual([3, 4]);
-    vi.advanceTimersByTime(200);
-    expect(calls).toEqual([3, 4]);
-    vi.useRealTimers();
   });
 });

@@ -1,10 +1,10 @@
-/** What the panel says about a result: a headline, and why we doubt it when we do. Pure (unit-tested). */
-import type { PanelModel } from '../messages.ts';
-import { MODEL_NAMES } from '../ui/theme.ts';
+/** What the page panel and the popup say about a result: a headline, and why we doubt it when we do. Pure (unit-tested). */
+import type { ModelId } from '../../worker/api.ts';
+import { pct } from './format.ts';
+import { MODEL_NAMES } from './labels.ts';
 
 /** Below this top probability a model's answer is flagged: MNIST models are usually > 0.9 on real digits. */
 export const LOW_CONFIDENCE = 0.6;
-
 
 export interface Verdict {
   confident: boolean;
@@ -13,13 +13,18 @@ export interface Verdict {
   doubts: string[];
 }
 
-export const confidence = (m: PanelModel): number => m.probs[m.digit];
+/** What a verdict needs of a model's answer (the panel's message and the worker's result both have it). */
+export interface Answer {
+  id: ModelId;
+  digit: number;
+  probs: ArrayLike<number>;
+}
+
+export const confidence = (m: Answer): number => m.probs[m.digit];
 
 const article = (digit: number) => (digit === 8 ? 'an' : 'a');
-/** A probability as people read it: never "100%" for a model that is merely very sure. */
-export const pct = (p: number): string => (p >= 0.995 && p < 1 ? '>99%' : `${Math.round(p * 100)}%`);
 
-export function assess(models: PanelModel[]): Verdict {
+export function assess(models: readonly Answer[]): Verdict {
   const doubts: string[] = [];
   for (const m of models) {
     if (confidence(m) < LOW_CONFIDENCE) {

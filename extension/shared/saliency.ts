@@ -3,7 +3,7 @@
  * input back onto the sketch (undoing MNIST-style crop/scale/centre).
  */
 import type { SaliencyMethod } from '../../worker/api.ts';
-import type { Rgba } from './raster.ts';
+import type { Box, Rgba } from './geometry.ts';
 
 /** Gradient×input and integrated gradients carry a sign (evidence for vs against); plain gradients are shown as magnitude. */
 export function isSigned(method: SaliencyMethod): boolean {
@@ -29,18 +29,28 @@ export function robustMax(values: ArrayLike<number>, q = 0.99): number {
   return v > 0 ? v : max > 0 ? max : 1;
 }
 
-const WARM = [255, 96, 48];
-const COOL = [48, 140, 255];
-const GLOW = [255, 214, 64];
+/**
+ * The one saliency palette (popup, explorer, page panel): evidence for the explained digit (and plain sensitivity)
+ * in warm red, evidence against it in blue; unsigned maps run from the warm red to yellow as strength rises.
+ */
+export const SALIENCY_RGB = { positive: [255, 84, 64], negative: [64, 140, 255], glow: [255, 214, 64] } as const;
+export const SALIENCY_COLOURS = {
+  positive: `rgb(${SALIENCY_RGB.positive.join(',')})`,
+  negative: `rgb(${SALIENCY_RGB.negative.join(',')})`,
+  glow: `rgb(${SALIENCY_RGB.glow.join(',')})`,
+};
+const WARM = SALIENCY_RGB.positive;
+const COOL = SALIENCY_RGB.negative;
+const GLOW = SALIENCY_RGB.glow;
 
 /**
  * RGBA overlay: alpha grows with |v| / scale. Signed maps (gradient × input, IG) are zero off the ink, so gamma 0.7
  * keeps weak evidence visible; plain gradients are dense and noisy everywhere, so gamma 1.6 lets only the strong
  * regions show. Signed: warm = for the target class, cool = against. Unsigned: orange → yellow as strength rises.
+ * `scale` (default the map's robust maximum) is the value drawn at full strength: a legend passes the map's.
  */
-export function paintSaliency(map: ArrayLike<number>, w: number, h: number, signed: boolean, maxAlpha = 220): Rgba {
+export function paintSaliency(map: ArrayLike<number>, w: number, h: number, signed: boolean, maxAlpha = 220, scale = robustMax(map)): Rgba {
   const data = new Uint8ClampedArray(w * h * 4);
-  const scale = robustMax(map);
   const gamma = signed ? 0.7 : 1.6;
   for (let i = 0; i < w * h; i++) {
     const v = map[i] / scale;
@@ -55,15 +65,8 @@ export function paintSaliency(map: ArrayLike<number>, w: number, h: number, sign
   return { width: w, height: h, data };
 }
 
-function mix(a: number[], b: number[], t: number): number[] {
+function mix(a: readonly number[], b: readonly number[], t: number): number[] {
   return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
-}
-
-export interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
 }
 
 /** Bounding box of pixels > threshold in a w×h map (half-open), or null if none. */

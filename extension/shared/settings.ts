@@ -3,9 +3,9 @@
  * edits, garbage) into valid settings, and a small key-value store over browser.storage.local (or localStorage
  * outside an extension, e.g. when a page is opened from disk for development).
  */
-import { SALIENCY_METHODS, type EngineChoice, type ModelId, type SaliencyMethod } from '../../worker/api.ts';
+import { MODEL_IDS, SALIENCY_METHODS, type EngineChoice, type ModelId, type SaliencyMethod } from '../../worker/api.ts';
 import { ENGINE_KINDS } from '../../src/engines/types.ts';
-import { DEFAULT_INK } from './stroke.ts';
+import { isObj } from './errors.ts';
 
 export type ThemeChoice = 'auto' | 'light' | 'dark';
 
@@ -26,6 +26,9 @@ export interface Settings {
 }
 
 export const SETTINGS_VERSION = 1;
+
+/** Ink width as a fraction of the pad: 20 px on 280 px, about MNIST's stroke relative to its 20 px digit box. */
+export const DEFAULT_INK = 20 / 280;
 
 export const defaults: Settings = Object.freeze({
   version: 1,
@@ -53,19 +56,19 @@ const UPGRADES: Record<number, (s: Record<string, unknown>) => Record<string, un
 
 /** Any stored value → valid Settings: upgrades old versions, keeps valid fields, replaces invalid ones by defaults. */
 export function migrate(raw: unknown): Settings {
-  let s: Record<string, unknown> = raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as object) } : {};
+  let s: Record<string, unknown> = isObj(raw) ? { ...raw } : {};
   let v = typeof s.version === 'number' ? s.version : SETTINGS_VERSION;
   while (v < SETTINGS_VERSION && UPGRADES[v]) {
     s = UPGRADES[v](s);
     v++;
   }
-  const sal = (s.saliency && typeof s.saliency === 'object' ? s.saliency : {}) as Record<string, unknown>;
+  const sal = isObj(s.saliency) ? s.saliency : {};
   return {
     version: 1,
     engine: oneOf(s.engine, ENGINE_CHOICES, defaults.engine),
     saliency: {
       method: oneOf(sal.method, SALIENCY_METHODS, defaults.saliency.method),
-      model: oneOf<ModelId>(sal.model, ['mlp', 'cnn'], defaults.saliency.model),
+      model: oneOf<ModelId>(sal.model, MODEL_IDS, defaults.saliency.model),
       overlay: typeof sal.overlay === 'boolean' ? sal.overlay : defaults.saliency.overlay,
       steps: Math.round(num(sal.steps, 2, 128, defaults.saliency.steps)),
     },
@@ -125,24 +128,4 @@ export async function openStore(): Promise<KeyValue> {
   } catch {
     return memoryStore();
   }
-}
-
-/** Calls `fn` at most once per `ms`, with the latest arguments, at the end of the interval (saving while drawing). */
-export function trailing<A extends unknown[]>(fn: (...a: A) => void, ms: number): ((...a: A) => void) & { flush(): void } {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let last: A | undefined;
-  const run = () => {
-    timer = undefined;
-    if (last) fn(...last);
-    last = undefined;
-  };
-  const d = (...a: A) => {
-    last = a;
-    if (timer === undefined) timer = setTimeout(run, ms);
-  };
-  d.flush = () => {
-    if (timer !== undefined) clearTimeout(timer);
-    run();
-  };
-  return d;
 }
