@@ -1,44 +1,153 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadMnist } from '../data/mnist-node.ts';
+import type { ParseArgsOptionsConfig } from 'node:util';
+import { loadMnist, type MnistSet } from '../data/mnist-node.ts';
 import { pcaMap, topDigits } from '../interpret/explore.ts';
 import { NEURONS_FILE, PCA_FILE } from '../interpret/explorer-files.ts';
-import type { ParseArgsOptionsConfig } from 'node:util';
-import { num, UsageError, command, type Parsed } from './args.ts';
-import { openModel } from './models.ts';
+import type { Network } from '../model/network.ts';
+import { command, num, UsageError, type Parsed } from './args.ts';
+import { openNetwork } from './network-node.ts';
+import { representations } from '../interpret/layers.ts';
+import { predictAll, testMetrics } from '../interpret/metrics.ts';
+import { linearProbes } from '../interpret/probe.ts';
+import { layerPca } from '../interpret/pca.ts';
+import { unitStats } from '../interpret/units.ts';
+import { FILES, ATLAS_COLUMNS, DATA_VERSION, packBinary, QUANT, type PcaLayerHeader, type PcaLayersHeader } from '../interpret/explorer-data.ts';
+import { typicalityFile } from './explore-typicality.ts';
+import { Raster } from './raster.ts';
+
+export const PARTS = ['legacy', 'metrics', 'probe', 'pca', 'units', 'typicality'] as const;
+type Part = (typeof PARTS)[number];
 
 const options = {
   model: { type: 'string' },
   layer: { type: 'string' },
   points: { type: 'string' },
   top: { type: 'string' },
+  only: { type: 'string' },
 } satisfies ParseArgsOptionsConfig;
 
-/** Writes the explorer's pca.json and neurons.json beside a model (MNIST test digits). */
+/**
+ * Writes the explorer's precomputed data beside a model (MNIST test digits): pca.json and neurons.json (the current
+ * explorer's), and the whole-network files of src/interpret/explorer-data.ts.
+ */
 export const exploreCommand = command(
-  '  seeing-digits explore --model mlp|cnn|PATH [--layer NAME] [--points N] [--top K]',
+  `  seeing-digits explore --model mlp|cnn|PATH [--layer NAME] [--points N] [--top K] [--only ${PARTS.join(',')}]`,
   options,
   run,
 );
 
 async function run({ values }: Parsed<typeof options>): Promise<number> {
-  if (!values.model) throw new UsageError('explore needs --model mlp|cnn|PATH');
-  const { dir, network: net, info } = await openModel(values.model, 'simd');
-  if (!net) throw new Error(`explore runs on the simd engine, which cannot run here (${info.reason})`);
+  const only = (values.only?.split(',') ?? PARTS) as Part[];
+  const bad = only.filter((p) => !PARTS.includes(p));
+  if (bad.length) throw new UsageError(`--only takes ${PARTS.join(',')}; not ${bad.join(',')}`);
+  const { dir, net } = await openNetwork(values.model, 'explore');
   const test = loadMnist('test');
-  const opts = {
-    layer: values.layer,
-    points: num(values.points, 'points', 2000, { int: true, min: 10 }),
-    top: num(values.top, 'top', 6, { int: true, min: 1 }),
+  const say = (s: string) => console.log(`${values.model}: ${s}`);
+  const write = async (file: string, data: string | Uint8Array) => {
+    await writeFile(join(dir, file), data);
+    say(`${file} ${(data.length / 1024).toFixed(0)} KB`);
   };
-  const pca = pcaMap(net, test.images, test.labels, opts);
-  await writeFile(join(dir, PCA_FILE), JSON.stringify(pca) + '\n');
-  const neurons = topDigits(net, test.images, test.labels, opts);
-  await writeFile(join(dir, NEURONS_FILE), JSON.stringify(neurons) + '\n');
-  console.log(
-    `${values.model}: pca.json (layer ${pca.layer}, ${pca.points.length} digits, ` +
-      `${(pca.explained[0] * 100).toFixed(1)}% + ${(pca.explained[1] * 100).toFixed(1)}% of variance), ` +
-      `neurons.json (${neurons.layers.map((l) => `${l.name}: ${l.units}`).join(', ')}; ${Object.keys(neurons.images).length} digits) in ${dir}`,
-  );
+
+  if (only.includes('legacy')) {
+    const opts = {
+      layer: values.layer,
+      points: num(values.points, 'points', 2000, { int: true, min: 10 }),
+      top: num(values.top, 'top', 6, { int: true, min: 1 }),
+    };
+    await write(PCA_FILE, JSON.stringify(pcaMap(net, test.images, test.labels, opts)) + '\n');
+    await write(NEURONS_FILE, JSON.stringify(topDigits(net, test.images, test.labels, opts)) + '\n');
+  }
+  const atlas = new Set<number>();
+  if (only.includes('units') || only.includes('metrics')) {
+    const units = unitStats(net, test.images, test.labels, { top: 6, onLayer: (l) => say(`units of ${l} done`) });
+    for (const l of units.layers) for (const list of [...l.topDigits, ...l.bottomDigits]) list.forEach((i) => atlas.add(i));
+    if (only.includes('units')) await write(FILES.units, JSON.stringify(units) + '\n');
+    const metrics = testMetrics(predictAll(net, test.images, test.labels));
+    metrics.misclassified.forEach((m) => atlas.add(m.index));
+    metrics.atlas = [...atlas].sort((a, b) => a - b);
+    await write(FILES.testMetrics, JSON.stringify(metrics) + '\n');
+    await write(FILES.digitsAtlas, digitAtlas(test, metrics.atlas));
+    say(`test accuracy ${(metrics.accuracy * 100).toFixed(2)} %, ${metrics.misclassified.length} mistakes, ${metrics.confidentlyWrong} confidently wrong`);
+  }
+  let train: MnistSet | undefined;
+  if (only.includes('probe')) {
+    train ??= loadMnist('train');
+    const probe = linearProbes(net, train, test, { onEpoch: (e) => say(`probe epoch ${e}`) });
+    await write(FILES.probe, JSON.stringify(probe, null, 1) + '\n');
+    say(`probe: ${probe.layers.map((l) => `${l.layer} ${(l.testAccuracy * 100).toFixed(2)} %`).join(', ')}`);
+  }
+  if (only.includes('pca')) {
+    const { header, bytes } = pcaFiles(net, test);
+    await write(FILES.pcaHeader, JSON.stringify(header) + '\n');
+    await write(FILES.pcaData, bytes);
+  }
+  if (only.includes('typicality')) {
+    train ??= loadMnist('train');
+    const { header, bytes } = typicalityFile(net, train, test, say);
+    await write(FILES.typicalityHeader, JSON.stringify(header, null, 1) + '\n');
+    await write(FILES.typicalityData, bytes);
+  }
   return 0;
+}
+
+/** PCA of every layer over all test digits, as pca-layers.json + pca-layers.bin. */
+export function pcaFiles(net: Network, test: MnistSet, count = test.count): { header: PcaLayersHeader; bytes: Uint8Array } {
+  const parts: (Float32Array | Uint16Array | Uint8Array)[] = [test.labels.subarray(0, count)];
+  const layers: Omit<PcaLayerHeader, 'mean' | 'components' | 'points'>[] = [];
+  let predictions: Uint8Array | undefined;
+  for (const rep of representations(net)) {
+    const p = layerPca(net, test.images, rep.name, { count });
+    predictions ??= p.predictions;
+    const range = (axis: number): [number, number] => {
+      let lo = Infinity, hi = -Infinity;
+      for (let i = axis; i < p.points.length; i += 2) {
+        lo = Math.min(lo, p.points[i]);
+        hi = Math.max(hi, p.points[i]);
+      }
+      return [lo, hi > lo ? hi : lo + 1];
+    };
+    const rx = range(0), ry = range(1);
+    const q = new Uint16Array(p.points.length);
+    for (let i = 0; i < q.length; i += 2) {
+      q[i] = Math.round(((p.points[i] - rx[0]) / (rx[1] - rx[0])) * QUANT);
+      q[i + 1] = Math.round(((p.points[i + 1] - ry[0]) / (ry[1] - ry[0])) * QUANT);
+    }
+    const comps = new Float32Array(2 * p.dim);
+    comps.set(p.components[0]);
+    comps.set(p.components[1], p.dim);
+    parts.push(p.mean, comps, q);
+    const r6 = (v: number) => Number(v.toPrecision(6));
+    layers.push({
+      layer: p.layer, shape: p.shape, dim: p.dim, method: p.method,
+      eigenvalues: p.eigenvalues.map(r6), explained: p.explained.map(r6), totalVariance: r6(p.totalVariance),
+      range: { x: rx, y: ry },
+    });
+    console.log(`  pca ${p.layer} (${p.dim}, ${p.method}): ${p.explained.slice(0, 2).map((e) => (e * 100).toFixed(1) + ' %').join(' + ')}`);
+  }
+  parts.splice(1, 0, predictions!);
+  const { spans, bytes } = packBinary(parts);
+  const header: PcaLayersHeader = {
+    version: DATA_VERSION,
+    model: net.spec.name,
+    count,
+    labels: spans[0],
+    predictions: spans[1],
+    layers: layers.map((l, i) => ({ ...l, mean: spans[2 + 3 * i], components: spans[3 + 3 * i], points: spans[4 + 3 * i] })),
+  };
+  return { header, bytes };
+}
+
+/** The listed test digits as one grayscale PNG, ATLAS_COLUMNS digits a row, in list order (ink white on black). */
+export function digitAtlas(test: MnistSet, indices: number[]): Buffer {
+  const rows = Math.max(1, Math.ceil(indices.length / ATLAS_COLUMNS));
+  const r = new Raster(28 * ATLAS_COLUMNS, 28 * rows, [0, 0, 0]);
+  indices.forEach((idx, k) => {
+    const img = test.images.subarray(idx * 784, idx * 784 + 784);
+    r.image(img, 28, 28, (k % ATLAS_COLUMNS) * 28, Math.floor(k / ATLAS_COLUMNS) * 28, 1, (v) => {
+      const g = Math.round(v * 255);
+      return [g, g, g];
+    });
+  });
+  return r.png(true);
 }

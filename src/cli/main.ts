@@ -8,6 +8,10 @@ import { exportCommand } from './export.ts';
 import { explainCommand } from './explain.ts';
 import { ablateCommand } from './ablate.ts';
 import { patchCommand } from './patch.ts';
+import { pcaCommand } from './pca.ts';
+import { neuronsCommand } from './neurons.ts';
+import { probeCommand } from './probe.ts';
+import { compareCommand } from './compare.ts';
 
 /** Every command, in the order the usage text lists them: a new command is one line here. */
 const COMMANDS: Record<string, Command> = {
@@ -19,6 +23,10 @@ const COMMANDS: Record<string, Command> = {
   ablate: ablateCommand,
   patch: patchCommand,
   export: exportCommand,
+  pca: pcaCommand,
+  neurons: neuronsCommand,
+  probe: probeCommand,
+  compare: compareCommand,
 };
 
 const USAGE = `seeing-digits — see what small neural networks learn from handwritten digits
