@@ -48,6 +48,8 @@ export interface WorkbenchContext {
   api(): Promise<SeeingDigitsApi>;
   /** Puts an MNIST test digit on the pad (e.g. one clicked on the PCA map). */
   showDigit(d: ShownDigit): void;
+  /** Interventions every analysis runs under from now on (the explorer's ablations); undefined: none. */
+  setHooks(hooks: AnalyzeOptions['hooks']): void;
 }
 
 /** A test digit to show on the pad; `predicted` when the file says how the models read it. */
@@ -128,6 +130,13 @@ export class Workbench implements WorkbenchContext {
     return this.engine.api();
   }
 
+  private hooks: AnalyzeOptions['hooks'];
+
+  setHooks(hooks: AnalyzeOptions['hooks']): void {
+    this.hooks = hooks;
+    this.live.request(true);
+  }
+
   setTarget(t: number | null): void {
     this.target = t;
     this.live.request();
@@ -178,7 +187,7 @@ export class Workbench implements WorkbenchContext {
 
   private analyzeOptions(): AnalyzeOptions {
     const s = this.settings.value.saliency;
-    return { activations: true, saliency: { method: s.method, target: this.target ?? undefined, steps: s.steps } };
+    return { activations: true, saliency: { method: s.method, target: this.target ?? undefined, steps: s.steps }, ...(this.hooks ? { hooks: this.hooks } : {}) };
   }
 
   private enableEdits(): void {
