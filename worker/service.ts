@@ -44,6 +44,8 @@ import { preprocess } from '../src/preprocess/mnist.ts';
 import { AttributionError, attribute, saliency } from '../src/interpret/saliency.ts';
 import { HookError, HookIndex, type HookMeans } from '../src/interpret/hooks.ts';
 import { decodeMeans } from '../src/interpret/means.ts';
+import type { TypicalityData } from '../src/interpret/explorer-data.ts';
+import { mahalanobis } from '../src/interpret/typicality.ts';
 import { withHooks } from '../src/interpret/hooked-engine.ts';
 import { size } from '../src/model/shapes.ts';
 import { argmax } from '../src/util/array.ts';
@@ -60,6 +62,8 @@ export interface Faults {
 export interface ServiceDeps {
   /** Reads model.json and its shards from a ModelSource url. */
   loadModel: (url: string) => Promise<LoadedModel>;
+  /** Reads typicality.json + .bin beside a model.json url (undefined when there are none: no typicality). */
+  loadTypicality?: (url: string) => Promise<TypicalityData | undefined>;
   /** Reads means.bin beside a model.json url (undefined when there is none: mean-ablation is then refused). */
   loadMeans?: (url: string, spec: LoadedModel['spec']) => Promise<HookMeans | undefined>;
   /** The SIMD engine's module bytes; `url` is InitOptions.wasm.simd when given. */
@@ -82,9 +86,10 @@ interface State {
   models: Map<ModelId, Model>;
 }
 
-/** A loaded model and, when its files have them, its mean activations (for mean-ablation). */
+/** A loaded model and, when its files have them, its mean activations (for mean-ablation) and typicality fit. */
 interface Model extends LoadedModel {
   means?: HookMeans;
+  typicality?: TypicalityData;
 }
 
 export function createService(deps: ServiceDeps): SeeingDigitsApi {
@@ -253,7 +258,8 @@ async function loadModel(deps: ServiceDeps, id: string, src: ModelSource): Promi
     if ('url' in src) {
       const m = await deps.loadModel(src.url);
       const means = await deps.loadMeans?.(src.url, m.spec);
-      return { ...m, ...(means ? { means } : {}) };
+      const typicality = await deps.loadTypicality?.(src.url);
+      return { ...m, ...(means ? { means } : {}), ...(typicality ? { typicality } : {}) };
     }
     const m = parseModel(src.modelJson, [src.weights]);
     return { ...m, ...(src.means === undefined ? {} : { means: decodeMeans(src.means, m.spec) }) };
@@ -279,7 +285,7 @@ async function analyze(s: State, rawInput: unknown, rawOpts: unknown): Promise<A
   // With hooks, the models are seen through them (predictions, activations and saliency alike).
   const hooked = new Map(Object.entries(opts.hooks ?? {}).map(([id, hooks]) => [id, { spec: s.models.get(id as ModelId)!.spec, hooks: hooks! }]));
   const engine = hooked.size ? withHooks(s.engine, hooked) : s.engine;
-  for (const id of opts.models) models.push(await runModel(engine, id, pixels, opts));
+  for (const id of opts.models) models.push(await runModel(engine, id, pixels, opts, s.models.get(id)!.typicality));
   return { ok: true, input: pixels, ...(preprocessing ? { preprocessing } : {}), models, engine: s.info.kind, ms: 0 };
 }
 
@@ -288,10 +294,17 @@ async function runModel(
   id: ModelId,
   x: Float32Array,
   opts: ReturnType<typeof checkAnalyzeOptions>,
+  typical?: TypicalityData,
 ): Promise<ModelResult> {
-  const p = await engine.predict(id, x, { activations: opts.activations ?? false });
+  // Typicality needs the penultimate layer: the activations are computed for it even when not asked for.
+  const p = await engine.predict(id, x, { activations: (opts.activations ?? false) || typical !== undefined });
   const digit = argmax(p.probs);
-  const result: ModelResult = { id, digit, probs: p.probs, logits: p.logits, ...(p.layers ? { layers: p.layers } : {}) };
+  const result: ModelResult = { id, digit, probs: p.probs, logits: p.logits, ...(p.layers && opts.activations ? { layers: p.layers } : {}) };
+  const rep = typical && p.layers?.find((l) => l.name === typical.header.layer);
+  if (typical && rep) {
+    const t = mahalanobis(typical, rep.out);
+    result.typicality = { ...t, threshold: typical.header.threshold, typical: t.distance <= typical.header.threshold };
+  }
   if (opts.saliency) {
     const { method, target = digit, steps } = opts.saliency;
     result.saliency = await saliency(engine, id, x, { method, target, steps });
