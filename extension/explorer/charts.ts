@@ -32,13 +32,13 @@ export interface LineSeries {
   color: string;
   values: (number | null)[];
   /** Read-out format of a value. */
-  format?: (v: number) => string;
+  format?: (v: number, idx: number) => string;
 }
 
 /** Lines over shared x positions; x ticks named by `xLabels` (categories) when given. */
 export function lineChart(
   host: HTMLElement,
-  opts: { x: number[]; xLabels?: string[]; xTitle?: string; yTitle?: string; series: LineSeries[]; height?: number; y?: [number, number]; bars?: boolean },
+  opts: { x: number[]; xLabels?: string[]; xTicks?: (t: number) => string; xTitle?: string; yTitle?: string; series: LineSeries[]; height?: number; y?: [number, number]; bars?: boolean },
 ): uPlot {
   const height = opts.height ?? 240;
   const names = opts.xLabels;
@@ -49,11 +49,11 @@ export function lineChart(
       scales: { x: { time: false, ...(names ? { range: [-0.5, names.length - 0.5] as [number, number] } : {}) }, ...(opts.y ? { y: { range: opts.y } } : {}) },
       cursor: { drag: { x: false, y: false }, points: { size: 8 } },
       axes: [
-        axis(host, opts.xTitle, names ? (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? (names[t] ?? '') : '')) : undefined),
+        axis(host, opts.xTitle, names ? (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? (names[t] ?? '') : '')) : opts.xTicks ? (_u, ticks) => ticks.map(opts.xTicks!) : undefined),
         axis(host, opts.yTitle),
       ],
       series: [
-        { label: opts.xTitle ?? 'x', value: (_u, v) => (v == null ? '—' : names ? (names[v] ?? '') : String(v)) },
+        { label: opts.xTitle ?? 'x', value: (_u, v) => (v == null ? '—' : names ? (names[v] ?? '') : opts.xTicks ? opts.xTicks(v) || String(+v.toFixed(3)) : String(v)) },
         ...opts.series.map(
           (s): uPlot.Series => ({
             label: s.label,
@@ -61,7 +61,7 @@ export function lineChart(
             width: 2,
             spanGaps: true,
             ...(opts.bars ? { paths: uPlot.paths.bars!({ size: [0.7, 40] }), fill: s.color + 'cc' } : { points: { show: true, size: 6, fill: s.color } }),
-            value: (_u, v) => (v == null ? '—' : s.format ? s.format(v) : String(v)),
+            value: (_u, v, _s, idx) => (v == null ? '—' : s.format ? s.format(v, idx ?? 0) : String(v)),
           }),
         ),
       ],

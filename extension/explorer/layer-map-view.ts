@@ -119,9 +119,9 @@ export class LayerMapView implements View {
         name.set(`${k}:${x}`, `${l.layer} (${l.dim})`);
       });
       const id = MODEL_IDS[k];
-      return { label: MODEL_NAMES[id], color: cssVar(this.probeHost, `--${id}`), values, format: (v: number) => pct2(v) };
+      return { label: MODEL_NAMES[id], color: cssVar(this.probeHost, `--${id}`), values, format: (v: number, i: number) => `${name.get(`${k}:${xs[i]}`) ?? ''} ${pct2(v)}` };
     });
-    lineChart(this.probeHost, { x: xs, xTitle: 'depth: input → logits', yTitle: 'probe accuracy', height: 230, series });
+    lineChart(this.probeHost, { x: xs, xTicks: (t) => (t === 0 ? 'input' : t === 1 ? 'logits' : ''), xTitle: 'depth (each model’s layers evenly spaced)', yTitle: 'probe accuracy', height: 230, series });
     // Named points under the chart (the x axis is depth, so each model's layer names are listed in order).
     this.probeHost.append(
       h('div', { class: 'lm-probe-table' },

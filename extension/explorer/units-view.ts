@@ -189,7 +189,7 @@ export class UnitsView implements View {
     this.head.replaceChildren(
       h('h3', {}, `${MODEL_NAMES[this.model]} ${l.layer} ${kind} ${u}`),
       h('p', { class: 'uv-facts' },
-        `${l.activation} · switching it off costs ${(l.ablationDrop[u] * 100).toFixed(2)} points of test accuracy`,
+        `${l.activation} · switching it off ${l.ablationDrop[u] >= 0 ? 'costs' : 'gains'} ${Math.abs(l.ablationDrop[u] * 100).toFixed(2)} points of test accuracy`,
         sat !== undefined ? ` · saturated (|a| > 0.99) on ${pct2(sat)} of the test digits` : '', ' ', off),
     );
     // Histogram: bin centres on x, counts on a log-ish scale would hide the shape; plain counts, hover for numbers.
