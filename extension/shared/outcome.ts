@@ -22,6 +22,7 @@ export function toOutcome(r: AnalyzeResult): AnalyzeOutcome {
         digit: m.digit,
         probs: Array.from(m.probs),
         saliency: m.saliency ? Array.from(m.saliency.map) : null,
+        typicality: m.typicality ?? null,
       })),
       saliencyMethod: r.models[0]?.saliency?.method ?? null,
       engine: r.engine,
