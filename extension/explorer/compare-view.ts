@@ -1,6 +1,6 @@
 /** MLP vs CNN on the same sketch: verdict, probabilities side by side, confidence statistics, saliency, architectures. */
 import { MODEL_IDS, type ModelId, type ModelResult, type ModelSummary } from '../../worker/api.ts';
-import { CLASSES, PIXELS } from '../shared/digits.ts';
+import { CLASSES, PIXELS, SIDE } from '../shared/digits.ts';
 import { drawSmall, grayImage, overInput } from '../ui/heatview.ts';
 import type { Analysis } from '../ui/live.ts';
 import { isSigned, METHOD_LABELS, paintSaliency } from '../shared/saliency.ts';
@@ -35,8 +35,8 @@ export class CompareView {
       chart.append(h('div', { class: 'pair' }, cols, h('div', { class: 'lbl' }, String(d))));
     }
     this.sal = {
-      mlp: h('canvas', { class: 'px', width: 28, height: 28 }),
-      cnn: h('canvas', { class: 'px', width: 28, height: 28 }),
+      mlp: h('canvas', { class: 'px', width: SIDE, height: SIDE }),
+      cnn: h('canvas', { class: 'px', width: SIDE, height: SIDE }),
     };
     host.append(
       this.head,
@@ -63,7 +63,7 @@ export class CompareView {
     this.bars();
     for (const id of MODEL_IDS) {
       const m = models[MODEL_IDS.indexOf(id)];
-      if (m?.saliency && a) drawSmall(this.sal[id], overInput(a.result.input, paintSaliency(m.saliency.map, 28, 28, isSigned(m.saliency.method))));
+      if (m?.saliency && a) drawSmall(this.sal[id], overInput(a.result.input, paintSaliency(m.saliency.map, SIDE, SIDE, isSigned(m.saliency.method))));
       else drawSmall(this.sal[id], grayImage(new Float32Array(PIXELS)));
     }
     const method = models.find((m) => m?.saliency)?.saliency?.method;

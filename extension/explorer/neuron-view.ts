@@ -25,6 +25,7 @@ import type { WorkbenchContext } from '../ui/workbench/workbench.ts';
 import { fmt } from '../shared/format.ts';
 import { h } from '../shared/dom.ts';
 import { MODEL_NAMES } from '../shared/labels.ts';
+import { SIDE } from '../shared/digits.ts';
 
 export class NeuronView {
   private model: ModelId = 'mlp';
@@ -149,7 +150,7 @@ export class NeuronView {
     blocks.push(h('p', {}, describe(w.incoming) + (w.bias !== undefined ? ` Bias ${fmt(w.bias, 3)}.` : '')));
     if (w.pixels) {
       const s = maxAbs(w.pixels);
-      blocks.push(h('h4', { class: 'spaced' }, 'Its pixel pattern, linearised'), this.image(paintMap(w.pixels, 28, 28, lut, -s, s), 168));
+      blocks.push(h('h4', { class: 'spaced' }, 'Its pixel pattern, linearised'), this.image(paintMap(w.pixels, SIDE, SIDE, lut, -s, s), 168));
       blocks.push(h('p', {}, 'The weights multiplied back through the layers below, ignoring their tanh: roughly which pixels push this neuron up (red) or down (blue).'));
     }
     this.wiringHost.replaceChildren(...blocks);
@@ -190,7 +191,7 @@ export class NeuronView {
       const map = new Float32Array(hh * w);
       for (let i = 0; i < hh * w; i++) map[i] = values[i * c + this.unit];
       v = Math.max(...map);
-      blocks.push(this.image(paintMap(map, w, hh, diverging(this.wb.theme), lo, hi), 4 * Math.max(hh, 28)));
+      blocks.push(this.image(paintMap(map, w, hh, diverging(this.wb.theme), lo, hi), 4 * Math.max(hh, SIDE)));
       blocks.push(h('p', {}, `Where in the image filter ${this.unit} found its pattern. Strongest response ${fmt(v)}.`));
     } else {
       v = values[this.unit];
@@ -246,7 +247,7 @@ export class NeuronView {
         'div',
         { class: 'top-digits', 'data-testid': testid },
         ...list.map((t) => {
-          const c = h('canvas', { class: 'px', width: 28, height: 28 });
+          const c = h('canvas', { class: 'px', width: SIDE, height: SIDE });
           putSmall(c, grayImage(t.digit.pixels));
           return h('figure', { title: `test digit #${t.digit.index}, labelled ${t.digit.label}` }, c, h('figcaption', {}, `${t.digit.label} · ${fmt(t.pre)}`));
         }),
@@ -264,7 +265,7 @@ export class NeuronView {
 function describe(inc: Incoming): string {
   switch (inc.kind) {
     case 'image':
-      return inc.h === 28
+      return inc.h === SIDE
         ? 'One weight per input pixel: red pixels push it up, blue ones down.'
         : `A ${inc.h}×${inc.w} filter slid over the image: it responds where the ink matches red and avoids blue.`;
     case 'maps':

@@ -3,7 +3,7 @@
  * this view asks the worker for the others on the current input (one request at a time, newest input wins).
  */
 import { MODEL_IDS, SALIENCY_METHODS, type ModelId, type SaliencyMethod } from '../../worker/api.ts';
-import { PIXELS } from '../shared/digits.ts';
+import { PIXELS, SIDE } from '../shared/digits.ts';
 import { drawSmall, grayImage, overInput } from '../ui/heatview.ts';
 import type { Analysis } from '../ui/live.ts';
 import { isSigned, METHOD_LABELS, paintSaliency, robustMax } from '../shared/saliency.ts';
@@ -38,7 +38,7 @@ export class SaliencyView {
     const grid = h('div', { class: 'sal-grid' });
     for (const m of SALIENCY_METHODS) {
       const figs = MODEL_IDS.map((id) => {
-        const canvas = h('canvas', { class: 'px', width: 28, height: 28, 'data-testid': `saliency-${m}-${id}` });
+        const canvas = h('canvas', { class: 'px', width: SIDE, height: SIDE, 'data-testid': `saliency-${m}-${id}` });
         const stat = h('div', { class: 'stat' });
         const scale = h('div', { class: 'sal-scale-slot' });
         const cell: Cell = { canvas, stat, scale, saved: null };
@@ -80,7 +80,7 @@ export class SaliencyView {
       for (const m of r.models) {
         const cell = this.cells.get(`${method}/${m.id}`);
         if (!cell || !m.saliency) continue;
-        drawSmall(cell.canvas, overInput(input, paintSaliency(m.saliency.map, 28, 28, isSigned(method))));
+        drawSmall(cell.canvas, overInput(input, paintSaliency(m.saliency.map, SIDE, SIDE, isSigned(method))));
         cell.scale.replaceChildren(scaleLegend(m.saliency.map, isSigned(method)));
         const steps = this.wb.settings.value.saliency.steps;
         cell.saved = { model: m.id, method, target: m.saliency.target, steps, scale: robustMax(m.saliency.map), input: Array.from(input), map: Array.from(m.saliency.map) };

@@ -4,6 +4,7 @@
  */
 import type { SaliencyMethod } from '../../worker/api.ts';
 import type { Box, Rgba } from './geometry.ts';
+import { SIDE } from './digits.ts';
 
 /** Gradient×input and integrated gradients carry a sign (evidence for vs against); plain gradients are shown as magnitude. */
 export function isSigned(method: SaliencyMethod): boolean {
@@ -90,7 +91,7 @@ export function inkBox(pixels: ArrayLike<number>, w: number, h: number, threshol
  * factor (aspect kept) and moved it; we recover factor and offset by matching the centres and longer sides of the
  * ink box in the input and in the source (exact up to the input's antialiased edge, about ±0.5 px).
  */
-export function inputRectInSource(input: ArrayLike<number>, srcBox: Box, size = 28): Box | null {
+export function inputRectInSource(input: ArrayLike<number>, srcBox: Box, size = SIDE): Box | null {
   const inBox = inkBox(input, size, size);
   if (!inBox || srcBox.width <= 0 || srcBox.height <= 0) return null;
   const s = Math.max(inBox.width, inBox.height) / Math.max(srcBox.width, srcBox.height); // input px per source px

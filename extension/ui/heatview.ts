@@ -1,9 +1,10 @@
 /** The 28×28 views: the model input, per-model saliency thumbnails, and the saliency overlay on the sketch pad. */
 import { putSmall } from './dom.ts';
 import type { Box, Rgba } from '../shared/geometry.ts';
+import { SIDE } from '../shared/digits.ts';
 
 /** The input as the model sees it: ink bright on dark. */
-export function grayImage(values: ArrayLike<number>, w = 28, h = 28): Rgba {
+export function grayImage(values: ArrayLike<number>, w = SIDE, h = SIDE): Rgba {
   const data = new Uint8ClampedArray(w * h * 4);
   for (let i = 0; i < w * h; i++) {
     const g = Math.round(Math.min(1, Math.max(0, values[i])) * 255);

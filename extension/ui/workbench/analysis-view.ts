@@ -4,7 +4,7 @@
  * the timing. Pure rendering: it holds no engine and no settings of its own.
  */
 import { MODEL_IDS, type ModelId } from '../../../worker/api.ts';
-import { PIXELS } from '../../shared/digits.ts';
+import { PIXELS, SIDE } from '../../shared/digits.ts';
 import { h, styled } from '../../shared/dom.ts';
 import { MODEL_NAMES } from '../../shared/labels.ts';
 import { isSigned, METHOD_LABELS, paintSaliency, SALIENCY_COLOURS } from '../../shared/saliency.ts';
@@ -99,7 +99,7 @@ export class AnalysisView {
       this.cards[id].update(m ? m.probs : null, m?.digit ?? 0, target);
       const thumb = this.qq<HTMLCanvasElement>(`saliency-${id}`);
       if (thumb && m?.saliency) {
-        drawSmall(thumb, overInput(result.input, paintSaliency(m.saliency.map, 28, 28, isSigned(m.saliency.method))));
+        drawSmall(thumb, overInput(result.input, paintSaliency(m.saliency.map, SIDE, SIDE, isSigned(m.saliency.method))));
       }
     }
     drawSmall(this.q('input-preview'), grayImage(result.input));
@@ -137,7 +137,7 @@ export class AnalysisView {
       legend.hidden = true;
       return drawOverlay(canvas, null, null);
     }
-    drawOverlay(canvas, paintSaliency(m.saliency.map, 28, 28, isSigned(m.saliency.method), 200), this.last.inputRect);
+    drawOverlay(canvas, paintSaliency(m.saliency.map, SIDE, SIDE, isSigned(m.saliency.method), 200), this.last.inputRect);
     canvas.dataset.model = m.id;
     canvas.title = `${MODEL_NAMES[m.id]} · ${METHOD_LABELS[m.saliency.method]}`;
     const swatch = (c: string) => styled(h('span', { class: 'swatch' }), { background: c });

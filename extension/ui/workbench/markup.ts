@@ -6,6 +6,7 @@
 import { MODEL_IDS } from '../../../worker/api.ts';
 import { h } from '../../shared/dom.ts';
 import { MODEL_NAMES } from '../../shared/labels.ts';
+import { SIDE } from '../../shared/digits.ts';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -43,7 +44,7 @@ export function sketchMarkup(): Node[] {
     h(
       'button',
       { type: 'button', class: `thumb thumb--pick ${id}`, 'data-testid': `pick-${id}`, 'aria-pressed': 'false', title: `Show the ${MODEL_NAMES[id]}’s map on the sketch` },
-      h('canvas', { class: 'px', 'data-testid': `saliency-${id}`, width: 28, height: 28 }),
+      h('canvas', { class: 'px', 'data-testid': `saliency-${id}`, width: SIDE, height: SIDE }),
       h('span', { class: 'thumb__caption' }, MODEL_NAMES[id]),
     );
   return [
@@ -83,7 +84,7 @@ export function sketchMarkup(): Node[] {
       h(
         'div',
         { class: 'explain__row' },
-        h('figure', { class: 'thumb' }, h('canvas', { class: 'px', 'data-testid': 'input-preview', width: 28, height: 28 }), h('figcaption', { class: 'thumb__caption' }, 'Model input')),
+        h('figure', { class: 'thumb' }, h('canvas', { class: 'px', 'data-testid': 'input-preview', width: SIDE, height: SIDE }), h('figcaption', { class: 'thumb__caption' }, 'Model input')),
         ...MODEL_IDS.map(thumb),
       ),
       h(

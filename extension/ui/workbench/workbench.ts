@@ -3,8 +3,7 @@
  * the engine session, the pad with live analysis, and the analysis view. It fills the page's placeholders with the
  * shared markup (markup.ts), wires the controls, and offers views the narrow `WorkbenchContext`.
  */
-import { SALIENCY_METHODS, type AnalyzeOptions, type ModelId, type SeeingDigitsApi } from '../../../worker/api.ts';
-import { MODEL_IDS } from '../../../worker/api.ts';
+import { MODEL_IDS, SALIENCY_METHODS, type AnalyzeOptions, type SeeingDigitsApi } from '../../../worker/api.ts';
 import { h } from '../../shared/dom.ts';
 import { errorText } from '../../shared/errors.ts';
 import { ENGINE_LABELS } from '../../shared/labels.ts';
@@ -21,6 +20,7 @@ import { misread, testDigits } from '../test-digits.ts';
 import { watchTheme } from '../theme.ts';
 import { AnalysisView, type AnalysisViewConfig } from './analysis-view.ts';
 import { EngineSession, type EngineState } from './engine-session.ts';
+import { LatencyProbe } from './latency.ts';
 import { fillSlots } from './markup.ts';
 import { SettingsStore } from './settings-store.ts';
 
@@ -70,9 +70,7 @@ export class Workbench implements WorkbenchContext {
   private readonly view: AnalysisView;
   private readonly live: LiveAnalysis;
   private readonly listeners = new Set<(a: Analysis | null) => void>();
-  /** performance.now() of the last stroke end / undo / clear, for the latency readout. */
-  private inputAt = 0;
-  private analyses = 0;
+  private readonly latency = new LatencyProbe();
   /** What the loaded test digit is, shown under the pad while it is there. */
   private digitNote: string | null = null;
 
@@ -199,7 +197,7 @@ export class Workbench implements WorkbenchContext {
     if (why === 'clear') this.target = null;
     if (!this.pad.digit) this.digitNote = null;
     // Latency counts from the input event itself: a stroke's end from its pointerup's timestamp.
-    if (why !== 'draw') this.inputAt = why === 'end' && this.pad.endedAt ? this.pad.endedAt : performance.now();
+    if (why !== 'draw') this.latency.input(why === 'end' && this.pad.endedAt ? this.pad.endedAt : performance.now());
     this.enableEdits();
     if (this.pad.isBlank) this.renderBlank();
     else this.q('hint').hidden = true;
@@ -281,33 +279,11 @@ export class Workbench implements WorkbenchContext {
   private render(a: Analysis): void {
     const t0 = performance.now();
     this.latest = a;
-    this.analyses++;
     this.q('error').hidden = true;
     this.view.render(a, this.target, this.settings.value, this.theme, this.digitNote);
     const running = this.engine.current?.info.kind;
     if (running && a.result.engine !== running) this.setChip('ready', ENGINE_LABELS[a.result.engine]);
     for (const fn of this.listeners) fn(a);
-    this.markLatency(performance.now() - t0);
-  }
-
-  /**
-   * Exposes, for tests and the curious, how long the last stroke end (or undo/clear) took to reach the screen:
-   * `inputToRenderMs` until every view was updated, `inputToFrameMs` until the next frame's callbacks ran.
-   */
-  private markLatency(renderMs: number): void {
-    const since = this.inputAt;
-    const rendered = performance.now() - since;
-    requestAnimationFrame(() => {
-      const stats = {
-        analyses: this.analyses,
-        workerMs: this.latest?.result.ms ?? 0,
-        roundTripMs: this.latest?.roundTrip ?? 0,
-        renderMs,
-        inputToRenderMs: since ? rendered : 0,
-        inputToFrameMs: since ? performance.now() - since : 0,
-      };
-      (globalThis as { __seeingDigits?: unknown }).__seeingDigits = stats;
-      document.body.dataset.analyses = String(this.analyses);
-    });
+    this.latency.rendered(a, performance.now() - t0);
   }
 }

@@ -1,0 +1,36 @@
+/**
+ * How long the last stroke end (or undo / clear) took to reach the screen, for tests, the popup benchmark and the
+ * curious: `inputToRenderMs` until every view was updated, `inputToFrameMs` until the next frame's callbacks ran.
+ * Published as `globalThis.__seeingDigits` and `<body data-analyses>` (the analyses counter tests wait on).
+ */
+import type { Analysis } from '../live.ts';
+
+export class LatencyProbe {
+  /** performance.now() of the last stroke end / undo / clear. */
+  private inputAt = 0;
+  private analyses = 0;
+
+  /** The input event's time (a stroke's end: its pointerup's timestamp, not the handler's). */
+  input(at: number): void {
+    this.inputAt = at;
+  }
+
+  /** An analysis has been drawn, in `renderMs`. */
+  rendered(a: Analysis, renderMs: number): void {
+    this.analyses++;
+    const since = this.inputAt;
+    const rendered = performance.now() - since;
+    requestAnimationFrame(() => {
+      const stats = {
+        analyses: this.analyses,
+        workerMs: a.result.ms,
+        roundTripMs: a.roundTrip,
+        renderMs,
+        inputToRenderMs: since ? rendered : 0,
+        inputToFrameMs: since ? performance.now() - since : 0,
+      };
+      (globalThis as { __seeingDigits?: unknown }).__seeingDigits = stats;
+      document.body.dataset.analyses = String(this.analyses);
+    });
+  }
+}
