@@ -3,9 +3,8 @@
  * (`data-unit="LAYER:INDEX"`, coloured by its activation for the sketch); a click switches it off (zero or its test-set
  * mean) and the next analysis runs under the interventions, so every view updates at once. Lists what is off
  * (`ablated`), with a reset. The layer canvases above also toggle units while "Click switches units off" is on.
- *
- * Timing, for the benchmark: from the click's event timestamp to the first analysis rendered after it, and to the
- * frame after that, in `document.body.dataset.ablateRenderMs` / `ablateFrameMs`.
+ * The click's event time goes to the workbench with the interventions, so its latency probe
+ * (`globalThis.__seeingDigits.inputToFrameMs`) measures from the click to the frame showing the new predictions.
  */
 import { MODEL_IDS, type ModelId } from '../../worker/api.ts';
 import { h } from '../shared/dom.ts';
@@ -59,12 +58,6 @@ export class AblationView implements View {
       this.loading = null;
     });
     if (a) this.paint(a);
-    if (this.clickAt !== null) {
-      const at = this.clickAt;
-      this.clickAt = null;
-      document.body.dataset.ablateRenderMs = (performance.now() - at).toFixed(2);
-      requestAnimationFrame(() => (document.body.dataset.ablateFrameMs = (performance.now() - at).toFixed(2)));
-    }
   }
 
   /** The layer canvases' click, while armed. Returns false for units that cannot be switched off (pooling, logits). */
@@ -146,7 +139,8 @@ export class AblationView implements View {
     );
     const hooks = this.ablation.hooks();
     const key = JSON.stringify(hooks ?? null);
-    if (key !== this.sent) this.wb.setHooks(hooks);
+    if (key !== this.sent) this.wb.setHooks(hooks, this.clickAt ?? undefined);
     this.sent = key;
+    this.clickAt = null;
   }
 }

@@ -61,7 +61,7 @@ export class UnitsView implements View {
   constructor(private readonly wb: WorkbenchContext, host: HTMLElement, private readonly ablation: Ablation) {
     this.detail = new DigitDetail(wb, () => ablation.hooks() ?? {});
     for (const id of MODEL_IDS) {
-      const b = h('button', { type: 'button', class: id, 'aria-pressed': String(id === this.model) }, MODEL_NAMES[id]);
+      const b = h('button', { type: 'button', class: id, 'data-model': id, 'aria-pressed': String(id === this.model) }, MODEL_NAMES[id]);
       b.addEventListener('click', () => {
         for (const o of this.seg.children) o.setAttribute('aria-pressed', String(o === b));
         void this.show(id, id === 'mlp' ? 'hidden1' : 'conv1', 0);

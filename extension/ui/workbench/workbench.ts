@@ -48,8 +48,11 @@ export interface WorkbenchContext {
   api(): Promise<SeeingDigitsApi>;
   /** Puts an MNIST test digit on the pad (e.g. one clicked on the PCA map). */
   showDigit(d: ShownDigit): void;
-  /** Interventions every analysis runs under from now on (the explorer's ablations); undefined: none. */
-  setHooks(hooks: AnalyzeOptions['hooks']): void;
+  /**
+   * Interventions every analysis runs under from now on (the explorer's ablations); undefined: none. `at`: the
+   * event's time (a click's timeStamp), from which the latency probe counts.
+   */
+  setHooks(hooks: AnalyzeOptions['hooks'], at?: number): void;
 }
 
 /** A test digit to show on the pad; `predicted` when the file says how the models read it. */
@@ -130,8 +133,9 @@ export class Workbench implements WorkbenchContext {
 
   private hooks: AnalyzeOptions['hooks'];
 
-  setHooks(hooks: AnalyzeOptions['hooks']): void {
+  setHooks(hooks: AnalyzeOptions['hooks'], at = performance.now()): void {
     this.hooks = hooks;
+    this.latency.input(at);
     this.live.request(true);
   }
 
