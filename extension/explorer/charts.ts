@@ -136,6 +136,8 @@ export class Scatter {
 
   reset(): void {
     const [x0, x1, y0, y1] = this.extent();
+    // NOTE: uPlot keeps the x scale within its data's x values: the data is the two ends of the extent.
+    this.u.setData([[x0, x1], [null, null]] as unknown as uPlot.AlignedData, false);
     this.u.batch(() => {
       this.u.setScale('x', { min: x0, max: x1 });
       this.u.setScale('y', { min: y0, max: y1 });

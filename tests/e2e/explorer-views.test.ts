@@ -192,6 +192,7 @@ for (const [name, launch] of [
       await settled(ex, n);
       expect(await text(ex, 'typicality')).toMatch(/CNN [\d.]+ \(unlike any digit\)/);
       expect(await text(ex, 'warning')).toMatch(/This doesn't look like any digit I know/);
+      await ex.$eval('[data-testid="warning"]', (e) => e.scrollIntoView({ block: 'start' }));
       await ex.screenshot({ path: join(SHOTS, `${session.name}-typicality.png`) });
     });
   });
