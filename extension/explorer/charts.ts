@@ -103,12 +103,14 @@ export class Scatter {
     this.data = data;
     const height = opts.height ?? 420;
     const [x0, x1, y0, y1] = this.extent();
+    // NOTE: uPlot passes every x scale change through `range` (a fixed [min, max] would undo each zoom).
+    const xRange: uPlot.Range.Function = (_u, min, max) => (min == null || max == null || !(max > min) ? this.extent().slice(0, 2) as [number, number] : [min, max]);
     this.u = new uPlot(
       {
         width: Math.max(200, host.clientWidth || 500),
         height,
         legend: { show: false },
-        scales: { x: { time: false, auto: false, range: [x0, x1] }, y: { auto: false, range: [y0, y1] } },
+        scales: { x: { time: false, auto: false, range: xRange }, y: { auto: false, range: [y0, y1] } },
         cursor: { drag: { x: true, y: true, uni: 30 }, points: { show: false } },
         axes: [axis(host, opts.xTitle), axis(host, opts.yTitle)],
         series: [{}, { stroke: 'transparent', paths: () => null, points: { show: false } }],
@@ -160,6 +162,8 @@ export class Scatter {
   private toPx = (x: number, y: number): [number, number] => [this.u.valToPos(x, 'x', true), this.u.valToPos(y, 'y', true)];
 
   private draw(u: uPlot): void {
+    // What the plot shows (x0,x1,y0,y1), for tests and the curious.
+    this.host.dataset.view = [u.scales.x.min, u.scales.x.max, u.scales.y.min, u.scales.y.max].map((v) => (v ?? NaN).toPrecision(5)).join(',');
     const ctx = u.ctx;
     const { left, top, width, height } = u.bbox;
     const { xs, ys, groups, colors } = this.data;

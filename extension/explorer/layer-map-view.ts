@@ -52,6 +52,7 @@ export class LayerMapView implements View {
   private readonly varHost = h('div', { class: 'ts-chart', 'data-testid': 'pca-variance' });
   private readonly readout = h('div', { class: 'lm-readout', 'data-testid': 'pca-readout' });
   private readonly legend = h('div', { class: 'class-legend' });
+  private readonly resetZoom = h('button', { type: 'button', class: 'btn', 'data-testid': 'pca-reset', title: 'Show the whole map (or double-click it)' }, 'Whole map');
   private readonly hidden = new Set<number>();
   private scatter: Scatter | null = null;
   private variance: uPlot | null = null;
@@ -70,6 +71,7 @@ export class LayerMapView implements View {
       this.seg.append(b);
     }
     this.picker.addEventListener('change', () => void this.choose(this.model, this.picker.value));
+    this.resetZoom.addEventListener('click', () => this.scatter?.reset());
     for (let c = 0; c < CLASSES; c++) {
       const b = h('button', { type: 'button', title: `Show or hide the ${c}s` }, h('span', { class: 'sw', style: `background:${CLASS_COLORS[c]}` }), `${c}`);
       b.addEventListener('click', () => {
@@ -85,7 +87,7 @@ export class LayerMapView implements View {
         h('p', { class: 'help' }, 'Test accuracy of a linear probe (softmax regression trained on 20 000 training digits) on each layer’s output. Hover for the numbers.'),
         this.probeHost),
       h('div', { class: 'card pane' },
-        h('div', { class: 'pane-head' }, h('h3', {}, 'PCA of a layer'), h('div', { class: 'lm-controls' }, this.seg, h('label', {}, 'Layer ', this.picker))),
+        h('div', { class: 'pane-head' }, h('h3', {}, 'PCA of a layer'), h('div', { class: 'lm-controls' }, this.seg, h('label', {}, 'Layer ', this.picker), this.resetZoom)),
         h('p', { class: 'help' }, 'All 10 000 test digits by the first two principal components of the layer, coloured by true digit; your sketch is the ring. Drag to zoom, wheel to zoom, shift-drag to pan, double-click to reset; click a digit to put it on the pad.'),
         this.legend, this.mapHost, this.readout),
       h('div', { class: 'card pane' }, h('h3', {}, 'Explained variance'), this.varHost),

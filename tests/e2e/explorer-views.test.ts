@@ -129,6 +129,19 @@ for (const [name, launch] of [
         expect(Math.abs(marker[1] - pca.points[2 * digit + 1])).toBeLessThan((pca.header.range.y[1] - pca.header.range.y[0]) * 1e-3);
       }
       await ex.select('[data-testid="pca-layer"]', 'conv2');
+      // The map shows the whole layer, zooms in at the wheel and back out with "Whole map".
+      const view = async () => (await attr(ex, '[data-testid="pca-map"]', 'data-view')).split(',').map(Number);
+      const conv2 = header.layers.find((l) => l.layer === 'conv2')!.range;
+      await poll(async () => ((await view())[0] <= conv2.x[0] && (await view())[1] >= conv2.x[1] ? true : null), 'the whole conv2 map in view');
+      const full = await view();
+      await ex.$eval('[data-testid="pca-map"]', (e) => e.scrollIntoView({ block: 'center' }));
+      const plot = (await (await ex.$('[data-testid="pca-map"] .u-over'))!.boundingBox())!;
+      await ex.mouse.move(plot.x + plot.width / 2, plot.y + plot.height / 2);
+      await ex.mouse.wheel({ deltaY: -200 });
+      await poll(async () => ((await view())[1] - (await view())[0] < 0.9 * (full[1] - full[0]) ? true : null), 'the map zoomed in');
+      expect((await view())[3] - (await view())[2]).toBeLessThan(0.9 * (full[3] - full[2]));
+      await ex.click('[data-testid="pca-reset"]');
+      await poll(async () => ((await view()).every((v, i) => Math.abs(v - full[i]) < 1e-3 * Math.abs(full[1] - full[0])) ? true : null), 'the map reset');
       await fitsAt1024(ex);
       await shoot(ex, session, 'layer-maps', 'layer-maps');
     });
