@@ -6,6 +6,7 @@ import { benchWorker } from './worker.ts';
 import { benchPreprocess } from './preprocess.ts';
 import { benchPopup } from './popup.ts';
 import { benchAttrib } from './attrib.ts';
+import { benchExplorer } from './explorer.ts';
 
 const only = process.argv[2];
 const all: [string, () => Promise<void>][] = [
@@ -16,6 +17,7 @@ const all: [string, () => Promise<void>][] = [
   ['preprocess', benchPreprocess],
   ['popup', benchPopup],
   ['attrib', benchAttrib],
+  ['explorer', benchExplorer],
 ];
 console.log(`# Seeing Digits benchmarks (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, one thread)`);
 for (const [name, run] of all) if (!only || only === name) await run();

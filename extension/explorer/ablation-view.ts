@@ -20,6 +20,7 @@ export class AblationView implements View {
   armed = false;
   private layers: AblatableLayer[] = [];
   private readonly buttons = new Map<string, HTMLButtonElement[]>();
+  private readonly colours = new WeakMap<HTMLButtonElement, string>();
   private readonly grids = h('div', { class: 'ab-grids' });
   private readonly list = h('div', { class: 'ab-list', 'data-testid': 'ablated' });
   private readonly effect = h('p', { class: 'help', 'data-testid': 'ablation-effect' });
@@ -112,17 +113,31 @@ export class AblationView implements View {
         const [lo, hi] = valueRange(v, l.activation);
         buttons.forEach((b, u) => {
           const k = lutIndex(v[u], lo, hi) * 4;
-          b.style.backgroundColor = `rgb(${lut[k]},${lut[k + 1]},${lut[k + 2]})`;
+          const colour = `rgb(${lut[k]},${lut[k + 1]},${lut[k + 2]})`;
+          // Only what changed: each style write costs a style recalculation in the next frame.
+          if (this.colours.get(b) !== colour) {
+            this.colours.set(b, colour);
+            b.style.backgroundColor = colour;
+          }
         });
       }
     }
   }
 
   private changed(): void {
+    // The analysis first: the worker runs while the page updates the buttons and the list.
+    const hooks = this.ablation.hooks();
+    const key = JSON.stringify(hooks ?? null);
+    if (key !== this.sent) this.wb.setHooks(hooks, this.clickAt ?? undefined);
+    this.sent = key;
+    this.clickAt = null;
     const off = this.ablation.list();
     for (const [key, buttons] of this.buttons) {
       const [model, layer] = key.split('/');
-      buttons.forEach((b, u) => b.setAttribute('aria-pressed', String(this.ablation.has(model as ModelId, layer, u))));
+      buttons.forEach((b, u) => {
+        const on = String(this.ablation.has(model as ModelId, layer, u));
+        if (b.getAttribute('aria-pressed') !== on) b.setAttribute('aria-pressed', on);
+      });
     }
     this.list.replaceChildren(
       off.length
@@ -137,10 +152,5 @@ export class AblationView implements View {
         return chip;
       }),
     );
-    const hooks = this.ablation.hooks();
-    const key = JSON.stringify(hooks ?? null);
-    if (key !== this.sent) this.wb.setHooks(hooks, this.clickAt ?? undefined);
-    this.sent = key;
-    this.clickAt = null;
   }
 }
