@@ -142,6 +142,9 @@ for (const [name, launch] of [
       expect((await view())[3] - (await view())[2]).toBeLessThan(0.9 * (full[3] - full[2]));
       await ex.click('[data-testid="pca-reset"]');
       await poll(async () => ((await view()).every((v, i) => Math.abs(v - full[i]) < 1e-3 * Math.abs(full[1] - full[0])) ? true : null), 'the map reset');
+      // Hovering the crowded middle reads out the nearest test digit.
+      await ex.mouse.move(plot.x + plot.width / 2 + 3, plot.y + plot.height / 2 + 2);
+      await poll(async () => (/^Test digit #\d+: a \d, the CNN reads \d/.test(await text(ex, 'pca-readout')) ? true : null), 'the hover read-out');
       await fitsAt1024(ex);
       await shoot(ex, session, 'layer-maps', 'layer-maps');
     });
