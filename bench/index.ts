@@ -11,6 +11,7 @@ import { benchPreprocess } from './preprocess.ts';
 import { benchPopup, benchPopupP95 } from './popup.ts';
 import { benchAttrib } from './attrib.ts';
 import { benchTrainBrowser } from './train-browser.ts';
+import { benchExplorer } from './explorer.ts';
 import { benchPeers, benchInputs, openTorch } from './peers.ts';
 import { benchKernels } from './kernels.ts';
 import { benchTrainThreads } from './train-threads.ts';
@@ -41,6 +42,7 @@ const sections: [string, () => Promise<void>, boolean][] = [
   ['popup-all', () => benchPopup(), false],
   ['attrib', benchAttrib, false],
   ['train-browser', benchTrainBrowser, false],
+  ['explorer', benchExplorer, false],
 ];
 
 const load = loadavg().map((l) => l.toFixed(1)).join(' ');

@@ -28,6 +28,8 @@ export interface PanelModel {
   probs: number[];
   /** 28×28 saliency for the predicted digit, or null when the engine gave none. */
   saliency: number[] | null;
+  /** How far the input lies from the training digits (worker analyze), when the model ships a typicality fit. */
+  typicality?: { distance: number; closest: number; threshold: number; typical: boolean } | null;
 }
 
 export interface PanelResult {
@@ -131,8 +133,13 @@ function isPanelModel(v: unknown): v is PanelModel {
     (MODEL_IDS as readonly unknown[]).includes(v.id) &&
     isInt(v.digit, 0, CLASSES - 1) &&
     isNums(v.probs, CLASSES) &&
-    (v.saliency === null || isNums(v.saliency, PIXELS))
+    (v.saliency === null || isNums(v.saliency, PIXELS)) &&
+    (v.typicality === undefined || v.typicality === null || isTypicality(v.typicality))
   );
+}
+
+function isTypicality(v: unknown): boolean {
+  return isObj(v) && isNum(v.distance) && isInt(v.closest, 0, CLASSES - 1) && isNum(v.threshold) && typeof v.typical === 'boolean';
 }
 
 export function isPanelResult(v: unknown): v is PanelResult {

@@ -96,6 +96,19 @@ export interface ModelResult {
   logits: Float32Array;
   layers?: LayerOutput[];
   saliency?: { method: SaliencyMethod; target: number; map: Float32Array };
+  /**
+   * How far the input lies from the training digits, when the model's folder has typicality.json + .bin: the
+   * Mahalanobis distance of its penultimate layer to the closest class-conditional Gaussian (Lee et al. 2018), that
+   * class, and the threshold above which it is "not like any digit I know" (99th percentile of held-out digits).
+   */
+  typicality?: Typicality;
+}
+
+export interface Typicality {
+  distance: number;
+  closest: number;
+  threshold: number;
+  typical: boolean;
 }
 
 export type AnalyzeResult =

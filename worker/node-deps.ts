@@ -1,5 +1,6 @@
 /** What the service needs in Node: models and engine.wasm from disk (or http), the bundled models as defaults. */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ModelId, ModelSource } from './api.ts';
 import type { ServiceDeps } from './service.ts';
@@ -14,12 +15,24 @@ import { loadMnist } from '../src/data/mnist-node.ts';
 async function loadDigits() {
   return { train: loadMnist('train'), test: loadMnist('test') };
 }
+import { FILES, readTypicality, type TypicalityData, type TypicalityHeader } from '../src/interpret/explorer-data.ts';
 
 /** The trained models shipped with the extension, used when init() names none. */
 export const BUNDLED_MODELS = new URL('../extension/models/', import.meta.url);
 
 export function nodeDeps(overrides: Partial<ServiceDeps> = {}): ServiceDeps {
-  return { loadModel: loadModelNode, loadMeans: loadMeansNode, simdWasm, defaultModels: bundledModels(), loadDigits, ...overrides };
+  return { loadModel: loadModelNode, loadMeans: loadMeansNode, simdWasm, defaultModels: bundledModels(), loadDigits, loadTypicality: loadTypicalityNode, ...overrides };
+}
+
+/** typicality.json + .bin beside a model.json path or file: URL (none for http(s) models or folders without them). */
+async function loadTypicalityNode(url: string): Promise<TypicalityData | undefined> {
+  if (/^https?:/i.test(url)) return undefined;
+  const path = url.startsWith('file:') ? fileURLToPath(url) : url;
+  const dir = path.endsWith('.json') ? dirname(path) : path;
+  const head = join(dir, FILES.typicalityHeader), bin = join(dir, FILES.typicalityData);
+  if (!existsSync(head) || !existsSync(bin)) return undefined;
+  const bytes = readFileSync(bin);
+  return readTypicality(JSON.parse(readFileSync(head, 'utf8')) as TypicalityHeader, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
 
 /** A model.json path, file: URL or folder; http(s) URLs are fetched. */

@@ -45,6 +45,8 @@ import { preprocess } from '../src/preprocess/mnist.ts';
 import { AttributionError, attribute, saliency } from '../src/interpret/saliency.ts';
 import { HookError, HookIndex, type HookMeans } from '../src/interpret/hooks.ts';
 import { decodeMeans } from '../src/interpret/means.ts';
+import type { TypicalityData } from '../src/interpret/explorer-data.ts';
+import { mahalanobis } from '../src/interpret/typicality.ts';
 import { withHooks } from '../src/interpret/hooked-engine.ts';
 import { size } from '../src/model/shapes.ts';
 import { readRow, type Digit } from '../src/preprocess/row.ts';
@@ -64,6 +66,8 @@ export interface Faults {
 export interface ServiceDeps {
   /** Reads model.json and its shards from a ModelSource url. */
   loadModel: (url: string) => Promise<LoadedModel>;
+  /** Reads typicality.json + .bin beside a model.json url (undefined when there are none: no typicality). */
+  loadTypicality?: (url: string) => Promise<TypicalityData | undefined>;
   /** Reads means.bin beside a model.json url (undefined when there is none: mean-ablation is then refused). */
   loadMeans?: (url: string, spec: LoadedModel['spec']) => Promise<HookMeans | undefined>;
   /** The SIMD engine's module bytes; `url` is InitOptions.wasm.simd when given. */
@@ -88,9 +92,10 @@ interface State {
   models: Map<ModelId, Model>;
 }
 
-/** A loaded model and, when its files have them, its mean activations (for mean-ablation). */
+/** A loaded model and, when its files have them, its mean activations (for mean-ablation) and typicality fit. */
 interface Model extends LoadedModel {
   means?: HookMeans;
+  typicality?: TypicalityData;
 }
 
 export function createService(deps: ServiceDeps): SeeingDigitsApi {
@@ -279,7 +284,8 @@ async function loadModel(deps: ServiceDeps, id: string, src: ModelSource): Promi
     if ('url' in src) {
       const m = await deps.loadModel(src.url);
       const means = await deps.loadMeans?.(src.url, m.spec);
-      return { ...m, ...(means ? { means } : {}) };
+      const typicality = await deps.loadTypicality?.(src.url);
+      return { ...m, ...(means ? { means } : {}), ...(typicality ? { typicality } : {}) };
     }
     const m = parseModel(src.modelJson, [src.weights]);
     return { ...m, ...(src.means === undefined ? {} : { means: decodeMeans(src.means, m.spec) }) };
@@ -306,9 +312,9 @@ async function analyze(s: State, rawInput: unknown, rawOpts: unknown): Promise<A
   // With hooks, the models are seen through them (predictions, activations and saliency alike).
   const hooked = new Map(Object.entries(opts.hooks ?? {}).map(([id, hooks]) => [id, { spec: s.models.get(id as ModelId)!.spec, hooks: hooks! }]));
   const engine = hooked.size ? withHooks(s.engine, hooked) : s.engine;
-  for (const id of opts.models) models.push(await runModel(engine, id, pixels, opts));
+  for (const id of opts.models) models.push(await runModel(engine, id, pixels, opts, s.models.get(id)!.typicality));
   const result: AnalyzeResult = { ok: true, input: pixels, ...(preprocessing ? { preprocessing } : {}), models, engine: s.info.kind, ms: 0 };
-  if (preprocessing && rest.length) await addDigits(engine, result, [preprocessing, ...rest], opts);
+  if (preprocessing && rest.length) await addDigits(s, engine, result, [preprocessing, ...rest], opts);
   return result;
 }
 
@@ -322,11 +328,11 @@ function confidence(engine: InferenceEngine, ids: ModelId[]) {
 }
 
 /** A number: every digit through every model, and the number each model reads. */
-async function addDigits(engine: InferenceEngine, result: Extract<AnalyzeResult, { ok: true }>, digits: Digit[], opts: ReturnType<typeof checkAnalyzeOptions>) {
+async function addDigits(s: State, engine: InferenceEngine, result: Extract<AnalyzeResult, { ok: true }>, digits: Digit[], opts: ReturnType<typeof checkAnalyzeOptions>) {
   result.digits = [];
   for (const [k, d] of digits.entries()) {
     const models = k === 0 ? result.models : [];
-    for (const id of k === 0 ? [] : opts.models) models.push(await runModel(engine, id, d.pixels, opts));
+    for (const id of k === 0 ? [] : opts.models) models.push(await runModel(engine, id, d.pixels, opts, s.models.get(id)!.typicality));
     result.digits.push({ box: d.bbox, input: d.pixels, models });
   }
   const byModel = Object.fromEntries(opts.models.map((id) => [id, result.digits!.map((d) => d.models.find((m) => m.id === id)!.digit).join('')]));
@@ -338,12 +344,19 @@ async function runModel(
   id: ModelId,
   x: Float32Array,
   opts: ReturnType<typeof checkAnalyzeOptions>,
+  typical?: TypicalityData,
 ): Promise<ModelResult> {
-  const p = await engine.predict(id, x, { activations: opts.activations ?? false });
+  // Typicality needs the penultimate layer: the activations are computed for it even when not asked for.
+  const p = await engine.predict(id, x, { activations: (opts.activations ?? false) || typical !== undefined });
   // A model file within every limit can still overflow float32 in deep layers: say so rather than show NaN.
   if (!p.probs.every(Number.isFinite)) throw new Error(`model ${id} computes non-finite probabilities (its weights overflow float32)`);
   const digit = argmax(p.probs);
-  const result: ModelResult = { id, digit, probs: p.probs, logits: p.logits, ...(p.layers ? { layers: p.layers } : {}) };
+  const result: ModelResult = { id, digit, probs: p.probs, logits: p.logits, ...(p.layers && opts.activations ? { layers: p.layers } : {}) };
+  const rep = typical && p.layers?.find((l) => l.name === typical.header.layer);
+  if (typical && rep) {
+    const t = mahalanobis(typical, rep.out);
+    result.typicality = { ...t, threshold: typical.header.threshold, typical: t.distance <= typical.header.threshold };
+  }
   if (opts.saliency) {
     const { method, target = digit, steps } = opts.saliency;
     result.saliency = await saliency(engine, id, x, { method, target, steps });

@@ -14,6 +14,7 @@ import { errorText } from '../src/util/guards.ts';
 import { MEANS_FILE, decodeMeans } from '../src/interpret/means.ts';
 import { inferenceWasm, relaxedUrl } from '../src/wasm/wasm.ts';
 import { loadMnistGz } from './mnist-browser.ts';
+import { FILES, readTypicality, type TypicalityHeader } from '../src/interpret/explorer-data.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -37,6 +38,14 @@ Comlink.expose(
     loadMeans: async (url, spec) => {
       const res = await fetch(new URL(MEANS_FILE, resolve(url))).catch(() => undefined);
       return res?.ok ? decodeMeans(await res.arrayBuffer(), spec) : undefined;
+    },
+    // typicality.json + .bin beside model.json; a model without them has no typicality.
+    loadTypicality: async (url) => {
+      const [head, bin] = await Promise.all(
+        [FILES.typicalityHeader, FILES.typicalityData].map((f) => fetch(new URL(f, resolve(url))).catch(() => undefined)),
+      );
+      if (!head?.ok || !bin?.ok) return undefined;
+      return readTypicality((await head.json()) as TypicalityHeader, await bin.arrayBuffer());
     },
     simdWasm: async (url) => {
       // Without it the selector records why and moves on to TensorFlow.js.

@@ -5,7 +5,7 @@ import { isSigned, METHOD_LABELS } from '../shared/saliency.ts';
 import type { EngineKind } from '../../src/engines/types.ts';
 import { h, styled } from './dom.ts';
 import { inputPixels, saliencyPixels, SIDE } from './maps.ts';
-import { assess, confidence, LOW_CONFIDENCE } from '../shared/verdict.ts';
+import { assess, typicalityLine, confidence, LOW_CONFIDENCE } from '../shared/verdict.ts';
 import { ENGINE_LABELS, MODEL_NAMES } from '../shared/labels.ts';
 import { SALIENCY_COLOURS } from '../shared/saliency.ts';
 import { pct } from '../shared/format.ts';
@@ -72,7 +72,10 @@ export function resultView(r: PanelResult): Node[] {
     const name = MODEL_NAMES[m.id];
     maps.push(h('figure', { class: 'map' }, mapCanvas(saliencyPixels(r.input, m.saliency, signed), `${name} saliency`), h('figcaption', {}, `${name} looked at`)));
   }
-  const view: Node[] = [top, h('div', { class: 'models' }, ...r.models.map(modelCard)), h('div', { class: 'maps' }, ...maps)];
+  const view: Node[] = [top, h('div', { class: 'models' }, ...r.models.map(modelCard))];
+  const typical = typicalityLine(r.models);
+  if (typical) view.push(h('p', { class: 'typicality', 'data-testid': 'typicality' }, typical));
+  view.push(h('div', { class: 'maps' }, ...maps));
   if (r.saliencyMethod) view.push(legend(r.saliencyMethod));
   view.push(footer(r));
   return view;

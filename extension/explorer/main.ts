@@ -1,15 +1,21 @@
 /** The explorer page: the workbench with room to breathe, plus PCA map, neuron explorer, comparison, settings. */
 import '../ui/base.css';
 import './explorer.css';
+import './views.css';
 import type { ModelId } from '../../worker/api.ts';
 import { settingsForm } from '../ui/settings-form.ts';
 import { Workbench } from '../ui/workbench/workbench.ts';
+import { Ablation } from './ablation.ts';
+import { AblationView } from './ablation-view.ts';
 import { CompareView } from './compare-view.ts';
+import { LayerMapView } from './layer-map-view.ts';
+import { TestSetView } from './testset-view.ts';
+import { UnitsView } from './units-view.ts';
 import { NeuronView } from './neuron-view.ts';
 import { PcaView } from './pca-view.ts';
 import { SaliencyView } from './saliency-view.ts';
 import { TrainView } from './train-view.ts';
-import type { View } from './view.ts';
+import { together, type View } from './view.ts';
 
 const VIEWS = ['layers', 'saliency', 'pca', 'neurons', 'compare', 'train', 'settings'] as const;
 type ViewName = (typeof VIEWS)[number];
@@ -18,16 +24,20 @@ async function main(): Promise<void> {
   const wb = await Workbench.create(document.body, {
     tabs: false,
     layers: {
-      mlp: { maxWidth: 400, maxCell: 22, logitCell: 30, mapHeight: 220, maxScale: 3, onPick: (l, u) => openNeuron('mlp', l.name, u) },
-      cnn: { maxWidth: 400, maxCell: 12, logitCell: 30, mapHeight: 220, maxScale: 3, onPick: (l, u) => openNeuron('cnn', l.name, u) },
+      mlp: { maxWidth: 400, maxCell: 22, logitCell: 30, mapHeight: 220, maxScale: 3, onPick: (l, u) => pick('mlp', l.name, u) },
+      cnn: { maxWidth: 400, maxCell: 12, logitCell: 30, mapHeight: 220, maxScale: 3, onPick: (l, u) => pick('cnn', l.name, u) },
     },
   });
   const neurons = new NeuronView(wb, wb.q('neurons'));
+  const ablation = new Ablation();
+  const ablationView = new AblationView(wb, wb.q('ablation'), ablation);
+  const units = new UnitsView(wb, wb.q('units'), ablation);
   const views: Partial<Record<ViewName, View>> = {
+    layers: ablationView,
     saliency: new SaliencyView(wb, wb.q('saliency-grid')),
-    pca: new PcaView(wb, wb.q('pca'), wb.q('pca-model')),
-    neurons,
-    compare: new CompareView(wb, wb.q('compare')),
+    pca: together(new LayerMapView(wb, wb.q('layer-maps')), new PcaView(wb, wb.q('pca'), wb.q('pca-model'))),
+    neurons: together(neurons, units),
+    compare: together(new CompareView(wb, wb.q('compare')), new TestSetView(wb, wb.q('testset'), () => ablation.hooks() ?? {})),
   };
   // Built when first shown: it starts nothing (no worker, no MNIST) until a run starts.
   let train: TrainView | undefined;
@@ -47,7 +57,13 @@ async function main(): Promise<void> {
 
   function openNeuron(model: ModelId, layer: string, unit: number): void {
     neurons.select(model, layer, unit);
+    units.select(model, layer, unit);
     show('neurons');
+  }
+
+  /** A click on a layer's unit: switch it off while ablation clicks are on, else open it. */
+  function pick(model: ModelId, layer: string, unit: number): void {
+    if (!(ablationView.armed && ablationView.toggle(model, layer, unit))) openNeuron(model, layer, unit);
   }
 
   wb.subscribe((a) => views[current]?.update(a));

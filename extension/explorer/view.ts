@@ -10,3 +10,8 @@ export interface View {
   /** Called when the view becomes visible and after every analysis while it is. */
   update(a: Analysis | null): void;
 }
+
+/** Several views sharing one tab, updated in order. */
+export function together(...views: View[]): View {
+  return { update: (a) => views.forEach((v) => v.update(a)) };
+}

@@ -15,7 +15,7 @@ export function toOutcome(r: AnalyzeResult, size?: { width: number; height: numb
     return { ok: false, error: { kind: r.reason, message } };
   }
   const models = (ms: ModelResult[]): PanelModel[] =>
-    ms.map((m) => ({ id: m.id, digit: m.digit, probs: Array.from(m.probs), saliency: m.saliency ? Array.from(m.saliency.map) : null }));
+    ms.map((m) => ({ id: m.id, digit: m.digit, probs: Array.from(m.probs), saliency: m.saliency ? Array.from(m.saliency.map) : null, typicality: m.typicality ?? null }));
   const result: PanelResult = {
     input: Array.from(r.input),
     models: models(r.models),

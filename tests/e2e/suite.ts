@@ -118,9 +118,14 @@ export function extensionSuite(launch: () => Promise<Session>, target: 'chrome' 
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
     const [a, b] = outcome.result.models;
-    const doubtful = a.digit !== b.digit || [a, b].some((m) => m.probs[m.digit] < LOW_CONFIDENCE);
+    const strange = [a, b].some((m) => m.typicality && !m.typicality.typical);
+    const doubtful = strange || a.digit !== b.digit || [a, b].some((m) => m.probs[m.digit] < LOW_CONFIDENCE);
     expect(view.warning !== null, JSON.stringify(view)).toBe(doubtful);
-    if (doubtful) expect(view.warning).toMatch(/doesn't look much like a digit/);
+    if (doubtful) expect(view.warning).toMatch(strange ? /doesn't look like any digit I know/ : /doesn't look much like a digit/);
+    // Typicality (each model's distance from the digits it knows) is shown, and is what the worker computed.
+    const line = await (await findPanel(page)).evaluate((el) => el.querySelector('[data-testid="typicality"]')?.textContent ?? '');
+    expect(line).toContain(`MLP ${a.typicality!.distance.toFixed(1)}`);
+    expect(line).toContain(`CNN ${b.typicality!.distance.toFixed(1)}`);
     await page.$eval('#not-digit', (img) => img.scrollIntoView({ block: 'center' }));
     await shot(page, 'not-a-digit');
   });

@@ -101,3 +101,18 @@ describe('isAnalyzeOutcome', () => {
     expect(isAnalyzeOutcome({ ok: false, error: { kind: 'cross-origin', message: 'x', origin: 'https://a.com/x' } })).toBe(false);
   });
 });
+
+describe('panel results with typicality', () => {
+  const withTypicality = (t: unknown) => {
+    const r = result();
+    (r.models[0] as { typicality?: unknown }).typicality = t;
+    return { ok: true, result: r };
+  };
+  it('accepts a well-formed typicality or null, refuses a malformed one', () => {
+    expect(isAnalyzeOutcome(withTypicality({ distance: 5.1, closest: 7, threshold: 11.8, typical: true }))).toBe(true);
+    expect(isAnalyzeOutcome(withTypicality(null))).toBe(true);
+    expect(isAnalyzeOutcome(withTypicality({ distance: 'far', closest: 7, threshold: 11.8, typical: true }))).toBe(false);
+    expect(isAnalyzeOutcome(withTypicality({ distance: 5, closest: 12, threshold: 11.8, typical: true }))).toBe(false);
+    expect(isAnalyzeOutcome(withTypicality({ distance: 5, closest: 1, threshold: 11.8 }))).toBe(false);
+  });
+});

@@ -9,7 +9,7 @@ import { h, styled } from '../../shared/dom.ts';
 import { MODEL_NAMES } from '../../shared/labels.ts';
 import { isSigned, METHOD_LABELS, paintSaliency, SALIENCY_COLOURS } from '../../shared/saliency.ts';
 import type { Settings } from '../../shared/settings.ts';
-import { assess } from '../../shared/verdict.ts';
+import { assess, typicalityLine } from '../../shared/verdict.ts';
 import { PredictionCard } from '../bars.ts';
 import type { Theme } from '../colormap.ts';
 import type { Tooltip } from '../dom.ts';
@@ -84,6 +84,7 @@ export class AnalysisView {
     drawSmall(this.q('input-preview'), grayImage(new Float32Array(PIXELS)));
     drawOverlay(this.q('overlay'), null, null);
     this.q('warning').hidden = true;
+    this.q('typicality').hidden = true;
     this.q('heat-legend').hidden = true;
     this.q('timing').textContent = '';
     this.renderTarget(target);
@@ -127,6 +128,9 @@ export class AnalysisView {
     const verdict = assess(a.result.models);
     box.hidden = verdict.confident;
     if (!verdict.confident) box.replaceChildren(h('b', {}, verdict.headline), ...verdict.doubts.map((d) => h('span', {}, d)));
+    const typical = this.q('typicality');
+    typical.textContent = typicalityLine(a.result.models);
+    typical.hidden = !typical.textContent;
   }
 
   drawOverlay(settings: Settings): void {

@@ -108,6 +108,7 @@ export function resultsMarkup(): Node[] {
     ),
     h('div', { class: 'banner warn', 'data-testid': 'warning', role: 'status', hidden: true }),
     h('div', { class: 'preds', 'data-testid': 'predictions' }),
+    h('p', { class: 'typicality', 'data-testid': 'typicality', hidden: true }),
   ];
 }
 

@@ -48,6 +48,11 @@ export interface WorkbenchContext {
   api(): Promise<SeeingDigitsApi>;
   /** Puts an MNIST test digit on the pad (e.g. one clicked on the PCA map). */
   showDigit(d: ShownDigit): void;
+  /**
+   * Interventions every analysis runs under from now on (the explorer's ablations); undefined: none. `at`: the
+   * event's time (a click's timeStamp), from which the latency probe counts.
+   */
+  setHooks(hooks: AnalyzeOptions['hooks'], at?: number): void;
 }
 
 /** A test digit to show on the pad; `predicted` when the file says how the models read it. */
@@ -127,6 +132,14 @@ export class Workbench implements WorkbenchContext {
     return this.engine.api();
   }
 
+  private hooks: AnalyzeOptions['hooks'];
+
+  setHooks(hooks: AnalyzeOptions['hooks'], at = performance.now()): void {
+    this.hooks = hooks;
+    this.latency.input(at);
+    this.live.request(true);
+  }
+
   setTarget(t: number | null): void {
     this.target = t;
     this.live.request();
@@ -177,7 +190,7 @@ export class Workbench implements WorkbenchContext {
 
   private analyzeOptions(): AnalyzeOptions {
     const s = this.settings.value.saliency;
-    return { activations: true, saliency: { method: s.method, target: this.target ?? undefined, steps: s.steps } };
+    return { activations: true, saliency: { method: s.method, target: this.target ?? undefined, steps: s.steps }, ...(this.hooks ? { hooks: this.hooks } : {}) };
   }
 
   private enableEdits(): void {

@@ -1,0 +1,4 @@
+import { benchExplorer } from './explorer.ts';
+
+await benchExplorer();
+process.exit(0);
