@@ -113,6 +113,8 @@ export function createTrainRunner(deps: TrainDeps) {
       epochImages: 0,
       epochMs: 0,
     };
+    // Read before the loop starts: its first slice runs before this returns and may finish an epoch.
+    const firstEpoch = session.epoch;
     void loop(run);
     return {
       params: checked.params,
@@ -120,7 +122,7 @@ export function createTrainRunner(deps: TrainDeps) {
       validationCount: opts2.validation,
       testCount: test,
       batchesPerEpoch: session.batches,
-      epoch: session.epoch,
+      epoch: firstEpoch,
       engine: 'simd',
     };
   }
