@@ -65,6 +65,10 @@ for (const [name, launch] of [
     expect(await options.$eval('[data-testid="import-add"]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
     await upload(options, `${FIXTURES}keras_cnn/model.json`); // without its shard
     await status(options, /model\.json needs its weight file group1-shard1of1\.bin/, 'the missing shard');
+    // model.json with its shard, picked together (multiple selection), reads; nothing is stored until "Add model".
+    await upload(options, `${FIXTURES}keras_cnn/model.json`, `${FIXTURES}keras_cnn/group1-shard1of1.bin`);
+    await status(options, /^\d[\d,]* parameters, 0\.\d\d MB; it will be shown as the CNN/, 'the model.json read with its shard');
+    expect(await options.$eval('[data-testid="import-name"]', (i) => (i as HTMLInputElement).value)).toBe('model');
     await poll(async () => ((await text(options, 'stored-models')) === 'None yet.') || null, 'the empty store listed');
     await new Promise((r) => setTimeout(r, 300));
     expect(await text(options, 'stored-models')).toBe('None yet.');
@@ -112,6 +116,13 @@ for (const [name, launch] of [
     expect(maxDiff(shippedRun.probs, shipped)).toBeLessThan(apart / 20);
     await popup.close();
   }, 120_000);
+
+  it('the explorer’s Settings tab has the same form and lists the stored model', async () => {
+    const explorer = await session.extensionPage('explorer/index.html#settings');
+    await poll(async () => /cnn_bn_dropout — imported/.test(await text(explorer, 'stored-models').catch(() => '')) || null, 'the explorer’s stored list');
+    expect(await explorer.$('[data-testid="import-file"]')).not.toBeNull();
+    await explorer.close();
+  });
 
   it('removed in the options page, it is gone from the store and the picker', async () => {
     await options.bringToFront();
