@@ -19,6 +19,7 @@ import { clearRun, deleteModel, listModels, loadRun, MAX_STORE_BYTES, mb, saveMo
 import type { Analysis } from '../ui/live.ts';
 import type { View, WorkbenchContext } from './view.ts';
 import { confusion, lineChart, scatter, weightTiles } from './train-charts.ts';
+import { MODELS_CHANGED } from '../ui/model-import.ts';
 
 const POLL_MS = 200;
 
@@ -112,6 +113,7 @@ export class TrainView implements View {
     e.exportBtn.addEventListener('click', () => void this.download());
     this.check();
     void this.refreshModels();
+    window.addEventListener(MODELS_CHANGED, () => void this.refreshModels()); // opened or removed in the Settings tab
     void this.offerResume();
   }
 
@@ -286,6 +288,7 @@ export class TrainView implements View {
       const info = await saveModel(this.el.name.value, files, { source: 'trained', testAccuracy: this.lastEpoch?.log.testAccuracy });
       this.el.saved.textContent = `Saved as “${info.name}” (${mb(info.bytes)}): choose it in the popup’s or the explorer’s settings.`;
       await this.refreshModels();
+      window.dispatchEvent(new Event(MODELS_CHANGED)); // the Settings tab's list and picker
     } catch (err) {
       this.el.saved.textContent = errorText(err);
     }
@@ -308,7 +311,7 @@ export class TrainView implements View {
     this.el.models.replaceChildren(
       ...models.map((m) => {
         const del = h('button', { type: 'button', 'data-testid': 'train-delete', 'aria-label': `Delete ${m.name}` }, 'Delete');
-        del.addEventListener('click', () => void deleteModel(m.name).then(() => this.refreshModels()));
+        del.addEventListener('click', () => void deleteModel(m.name).then(() => window.dispatchEvent(new Event(MODELS_CHANGED))));
         const acc = m.testAccuracy === undefined ? '' : `, ${(m.testAccuracy * 100).toFixed(2)} % test accuracy`;
         return h('li', { 'data-name': m.name }, `${m.name} — ${m.params.toLocaleString('en-US')} parameters, ${mb(m.bytes)}${acc} `, del);
       }),

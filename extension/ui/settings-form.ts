@@ -12,6 +12,7 @@ import type { Session } from '../shared/session.ts';
 import { defaults, type ThemeChoice } from '../shared/settings.ts';
 import type { EngineSession } from './workbench/engine-session.ts';
 import { modelChoice } from './model-choice.ts';
+import { modelImport } from './model-import.ts';
 import type { SettingsStore } from './workbench/settings-store.ts';
 
 const ENGINES: { value: EngineChoice; label: string; about: string }[] = [
@@ -73,8 +74,10 @@ export function settingsForm(store: SettingsStore, engine?: EngineSession): HTML
     { class: 'form' },
     h('div', { class: 'label' }, 'Engine', h('small', {}, 'Which code runs the networks.')),
     h('div', {}, engines, engine ? status : null),
-    h('div', { class: 'label' }, 'Models', h('small', {}, 'One of yours (Train view) instead of the shipped model of its kind.')),
+    h('div', { class: 'label' }, 'Models', h('small', {}, 'One of yours (trained in the Train view or opened below) instead of the shipped model of its kind.')),
     h('div', {}, modelChoice(store, engine)),
+    h('div', { class: 'label' }, 'Your models', h('small', {}, 'Open a PyTorch (ONNX) or TensorFlow.js model; remove stored ones.')),
+    modelImport(store, engine),
     h('div', { class: 'label' }, 'Theme'),
     h('div', {}, theme),
     h('div', { class: 'label' }, 'Ink width', h('small', {}, `On the ${PAD_PX} px popup pad; MNIST strokes are about 20.`)),
