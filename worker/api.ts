@@ -6,7 +6,7 @@
 import type { EngineInfo, EngineKind, LayerOutput } from '../src/engines/types.ts';
 import type { Preprocessed, RgbaImage } from '../src/preprocess/types.ts';
 import type { SaliencyMethod } from '../src/interpret/saliency.ts';
-import type { AttributionMethod, Baseline, Target } from '../src/interpret/saliency.ts';
+import type { AttributionMethod, AttributionOptions, Target } from '../src/interpret/saliency.ts';
 import type { ModelId as ShippedModelId, UserModelId } from '../src/model/shipped.ts';
 import type { CacheOptions, HookPoint, HookRun, Intervention } from '../src/interpret/hooks.ts';
 import type { TrainConfig } from '../src/train/config.ts';
@@ -168,25 +168,11 @@ export interface WorkerStats {
   tfjs?: { tensors: number; bytes: number; wasmBytes?: number };
 }
 
-export interface AttributeOptions {
-  method: AttributionMethod;
+/** The library's options (src/interpret/saliency.ts), except that the target defaults to the predicted digit's class. */
+export type AttributeOptions = Omit<AttributionOptions, 'target'> & {
   /** What to explain: `{ class }`, `{ layer, unit }` or `{ layer, channel }`; default the predicted digit's class. */
   target?: Target;
-  /** Integrated gradients: path points (default 32, ≤ 256) and baseline (default black). */
-  steps?: number;
-  baseline?: Baseline;
-  /** SmoothGrad: samples (default 32, ≤ 256), noise σ in pixel units (default 0.15), seed (default 1). */
-  samples?: number;
-  sigma?: number;
-  seed?: number;
-  /** Occlusion: square side and step in pixels (default 4 and 2). */
-  patch?: number;
-  stride?: number;
-  /** Grad-CAM: the conv layer (default the last). */
-  layer?: string;
-  /** Interventions in force while attributing (e.g. units ablated). */
-  hooks?: Intervention[];
-}
+};
 
 export type AttributeResult =
   | {

@@ -1,44 +1,21 @@
 // `seeing-digits classify --model PATH`, run as a user runs it (a child process): an .onnx file or a model.json goes
 // through the worker as a user model, its results are labelled with the file's name and are the model's own
 // (PyTorch's digits, probabilities from the file's logits); a file it cannot open fails with the importer's message.
-import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { digitPng, run } from '../helpers/cli.ts';
 import { loadMnist } from '../../src/data/mnist-node.ts';
 import { loadModelFromFile } from '../../src/model/load-node.ts';
 import { createSimdEngineNode } from '../../src/engines/simd-node.ts';
 import { preprocess } from '../../src/preprocess/mnist.ts';
 import { decodeImageFile } from '../../src/image/decode-node.ts';
 
-const BIN = new URL('../../bin/seeing-digits.js', import.meta.url).pathname;
 const FIXTURES = new URL('../fixtures/onnx/', import.meta.url).pathname;
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('node', [BIN, ...args], { timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
-/** An MNIST test digit as a 112×112 PNG, dark ink on light paper. */
-function digitPng(images: Float32Array, index: number): Buffer {
-  const png = new PNG({ width: 112, height: 112 });
-  for (let y = 0; y < 112; y++) {
-    for (let x = 0; x < 112; x++) {
-      const v = 255 - Math.round(images[index * 784 + (y >> 2) * 28 + (x >> 2)] * 255);
-      png.data.set([v, v, v, 255], (y * 112 + x) * 4);
-    }
-  }
-  return PNG.sync.write(png);
-}
 
 const INDICES = [0, 1, 2, 3];
 let dir: string;
@@ -49,7 +26,7 @@ beforeAll(async () => {
   const test = loadMnist('test');
   labels = test.labels;
   files = INDICES.map((i) => join(dir, `d${i}.png`));
-  for (const [k, i] of INDICES.entries()) await writeFile(files[k], digitPng(test.images, i));
+  for (const [k, i] of INDICES.entries()) await writeFile(files[k], digitPng(i));
 });
 
 /** The probabilities the model itself gives on the preprocessed image (softmax of its logits), outside the worker. */

@@ -1,38 +1,15 @@
 // The seeing-digits command, run as a user runs it (a child process), on real files.
-import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { digitPng, run } from '../helpers/cli.ts';
 import { loadMnist } from '../../src/data/mnist-node.ts';
 import { MODEL_IDS } from '../../src/model/shipped.ts';
 
-const BIN = new URL('../../bin/seeing-digits.js', import.meta.url).pathname;
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('node', [BIN, ...args], { timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
-/** An MNIST test digit as a 112×112 PNG, dark ink on light paper (as a scan or a screenshot would be). */
-function digitPng(index: number): Buffer {
-  const { images } = loadMnist('test');
-  const png = new PNG({ width: 112, height: 112 });
-  for (let y = 0; y < 112; y++) {
-    for (let x = 0; x < 112; x++) {
-      const v = 255 - Math.round(images[index * 784 + (y >> 2) * 28 + (x >> 2)] * 255);
-      png.data.set([v, v, v, 255], (y * 112 + x) * 4);
-    }
-  }
-  return PNG.sync.write(png);
-}
 
 let dir: string;
 let labels: Uint8Array;

@@ -1,25 +1,14 @@
 // Numbers through the seeing-digits command, run as a user runs it (a child process), on real files.
-import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../helpers/cli.ts';
 import { renderNumber } from '../../src/data/printed-numbers-node.ts';
 import type { RgbaImage } from '../../src/preprocess/types.ts';
 
-const BIN = new URL('../../bin/seeing-digits.js', import.meta.url).pathname;
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('node', [BIN, ...args], { timeout: 300_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 const png = (img: RgbaImage) => {
   const p = new PNG({ width: img.width, height: img.height });

@@ -8,7 +8,7 @@ const BIN = new URL('../../bin/seeing-digits.js', import.meta.url).pathname;
 
 export async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)('node', [BIN, ...args], { timeout: 240_000, maxBuffer: 1 << 26 });
+    const { stdout, stderr } = await promisify(execFile)('node', [BIN, ...args], { timeout: 300_000, maxBuffer: 1 << 26 });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };

@@ -1,29 +1,18 @@
 // The seeing-digits command with ONNX files, run as a user runs it (a child process): evaluate gives PyTorch's test
 // accuracy for a PyTorch export; export writes ONNX and TensorFlow.js files that other runtimes open.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../helpers/cli.ts';
 import { parseOnnx } from '../../src/model/onnx.ts';
 import { tfCpu } from '../helpers/tf.ts';
 import { digit } from '../helpers/digits.ts';
 
-const BIN = new URL('../../bin/seeing-digits.js', import.meta.url).pathname;
 const FIXTURES = new URL('../fixtures/onnx/', import.meta.url).pathname;
 const EXPECTED = JSON.parse(readFileSync(`${FIXTURES}expected.json`, 'utf8'));
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('node', [BIN, ...args], { timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 let dir: string;
 beforeAll(async () => {
