@@ -123,7 +123,13 @@ export function extensionSuite(launch: () => Promise<Session>, target: 'chrome' 
     expect(view.warning !== null, JSON.stringify(view)).toBe(doubtful);
     if (doubtful) expect(view.warning).toMatch(strange ? /doesn't look like any digit I know/ : /doesn't look much like a digit/);
     // Typicality (each model's distance from the digits it knows) is shown, and is what the worker computed.
-    const line = await (await findPanel(page)).evaluate((el) => el.querySelector('[data-testid="typicality"]')?.textContent ?? '');
+    // The panel's text is CSS generated content ([data-text], see content/dom.ts): read it as the user sees it.
+    const line = await (await findPanel(page)).evaluate((el) => {
+      const shown = (n: Node): string =>
+        n.nodeType === 3 ? n.textContent ?? '' : ((n as Element).getAttribute?.('data-text') ?? '') + [...n.childNodes].map(shown).join('');
+      const t = el.querySelector('[data-testid="typicality"]');
+      return t ? shown(t) : '';
+    });
     expect(line).toContain(`MLP ${a.typicality!.distance.toFixed(1)}`);
     expect(line).toContain(`CNN ${b.typicality!.distance.toFixed(1)}`);
     await page.$eval('#not-digit', (img) => img.scrollIntoView({ block: 'center' }));
