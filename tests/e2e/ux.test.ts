@@ -73,6 +73,9 @@ for (const [name, launch] of [
     });
 
     it('one tab stop per prediction card, arrows move within, Enter explains', async () => {
+      // After the last test's Reset, both cards re-render around their top digit (7): wait for that, not a timer.
+      const stop = (id: string) => page.$eval(`[data-testid="bars-${id}"] button[tabindex="0"]`, (b) => b.getAttribute('data-digit'));
+      await poll(async () => ((await stop('mlp')) === '7' && (await stop('cnn')) === '7') || null, 'both tab stops on the top digit');
       await page.focus('[data-testid="bars-mlp"] button[tabindex="0"]');
       const focused = () => page.evaluate(() => `${document.activeElement?.closest('[data-testid^="bars-"]')?.getAttribute('data-testid')}:${document.activeElement?.getAttribute('data-digit')}`);
       expect(await focused()).toBe('bars-mlp:7'); // the tab stop is the top digit
