@@ -8,11 +8,9 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseModel } from '../../src/model/format.ts';
-import { paramShapes, size } from '../../src/model/shapes.ts';
-import { Network } from '../../src/model/network.ts';
-import { Arena } from '../../src/wasm/wasm.ts';
 import { loadEngineNode } from '../../src/wasm/node.ts';
 import type { EngineExports } from '../../src/wasm/abi.ts';
+import { checkModel } from './check.ts';
 
 type Json = any;
 interface Files {
@@ -138,15 +136,6 @@ function apply(files: Files, m: Mutation): Files {
   return { json, shard };
 }
 
-/** A refusal must be an Error with a message that says which part is wrong, not a JS or wasm failure. */
-function expectClear(e: unknown, m: unknown): void {
-  const what = JSON.stringify(m, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
-  expect(e, what).toBeInstanceOf(Error);
-  expect(e, what).not.toBeInstanceOf(WebAssembly.RuntimeError);
-  expect((e as Error).name, `${what}: ${(e as Error).message}`).toMatch(/^(ModelFormatError|Error)$/);
-  expect((e as Error).message, what).toMatch(/^(model file: |network: |engine: |model \S+ is too large)/);
-}
-
 let ex: EngineExports;
 const base: Record<string, Files> = {};
 const input = new Float32Array(784).map((_, i) => ((i * 7919) % 97) / 97);
@@ -155,35 +144,9 @@ beforeAll(async () => {
   for (const id of ['mlp', 'cnn']) base[id] = read(id);
 });
 
-/** Parse, check the sizes, plan on the engine, predict: every step either refuses clearly or works. */
-function check(files: Files, m: unknown): 'refused' | 'ran' {
-  let model;
-  try {
-    model = parseModel(files.json, [files.shard.slice().buffer]);
-  } catch (e) {
-    expectClear(e, m);
-    return 'refused';
-  }
-  for (const [layer, s] of paramShapes(model.spec)) {
-    const p = model.params.get(layer)!;
-    expect(p.kernel.length).toBe(size(s.kernel));
-    expect(p.bias?.length ?? 0).toBe(s.bias ? size(s.bias) : 0);
-  }
-  let net: Network;
-  try {
-    net = new Network(new Arena(ex), model, 1);
-  } catch (e) {
-    expectClear(e, m);
-    return 'refused';
-  }
-  const x = new Float32Array(net.input.size).map((_, i) => input[i % input.length]);
-  net.setInput(x, 1);
-  net.forward(1);
-  const probs = net.read(net.probs, 0);
-  expect(probs.length).toBe(net.classes);
-  expect(probs.every(Number.isFinite), JSON.stringify(m)).toBe(true);
-  return 'ran';
-}
+/** Every step either refuses clearly or works (check.ts). */
+const MESSAGES = /^(model file: |network: |engine: |model \S+ is too large)/;
+const check = (files: Files, m: unknown) => checkModel(ex, () => parseModel(files.json, [files.shard.slice().buffer]), input, m, MESSAGES);
 
 describe('fuzzed model files', () => {
   for (const id of ['mlp', 'cnn']) {

@@ -9,11 +9,9 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseOnnx } from '../../src/model/onnx.ts';
-import { paramShapes, size } from '../../src/model/shapes.ts';
-import { Network } from '../../src/model/network.ts';
-import { Arena } from '../../src/wasm/wasm.ts';
 import { loadEngineNode } from '../../src/wasm/node.ts';
 import type { EngineExports } from '../../src/wasm/abi.ts';
+import { checkModel } from './check.ts';
 
 const FIXTURES = ['mlp_nchw', 'cnn_opset17', 'cnn_bn_dropout', 'mlp_flat_opset9'];
 const read = (name: string) => new Uint8Array(readFileSync(fileURLToPath(new URL(`../fixtures/onnx/${name}.onnx`, import.meta.url))));
@@ -60,43 +58,9 @@ beforeAll(async () => {
   for (const f of FIXTURES) base[f] = read(f);
 });
 
-function expectClear(e: unknown, m: unknown): void {
-  const what = JSON.stringify(m);
-  expect(e, what).toBeInstanceOf(Error);
-  expect(e, what).not.toBeInstanceOf(WebAssembly.RuntimeError);
-  expect((e as Error).name, `${what}: ${(e as Error).message}`).toMatch(/^(ModelFormatError|Error)$/);
-  expect((e as Error).message, what).toMatch(/^(ONNX|model file: |network: |engine: |model \S+ is too large)/);
-}
-
-/** Parse, check the sizes, plan on the engine, predict: every step either refuses clearly or works. */
-function check(bytes: Uint8Array, m: unknown): 'refused' | 'ran' {
-  let model;
-  try {
-    model = parseOnnx(bytes, 'fuzzed');
-  } catch (e) {
-    expectClear(e, m);
-    return 'refused';
-  }
-  for (const [layer, s] of paramShapes(model.spec)) {
-    const p = model.params.get(layer)!;
-    expect(p.kernel.length).toBe(size(s.kernel));
-    expect(p.bias?.length ?? 0).toBe(s.bias ? size(s.bias) : 0);
-  }
-  let net: Network;
-  try {
-    net = new Network(new Arena(ex), model, 1);
-  } catch (e) {
-    expectClear(e, m);
-    return 'refused';
-  }
-  net.setInput(new Float32Array(net.input.size).fill(0.5), 1);
-  net.forward(1);
-  const probs = net.read(net.probs, 0);
-  expect(probs.length).toBe(net.classes);
-  // A flipped bit can make a weight huge or NaN: the parser must have refused it, since the engine never checks.
-  expect(probs.every(Number.isFinite), JSON.stringify(m)).toBe(true);
-  return 'ran';
-}
+/** Every step either refuses clearly or works (check.ts). */
+const MESSAGES = /^(ONNX|model file: |network: |engine: |model \S+ is too large)/;
+const check = (bytes: Uint8Array, m: unknown) => checkModel(ex, () => parseOnnx(bytes, 'fuzzed'), new Float32Array([0.5]), m, MESSAGES);
 
 describe('fuzzed ONNX files', () => {
   it('the unmutated PyTorch exports load and predict', () => {
