@@ -5,7 +5,8 @@
 import browser from 'webextension-polyfill';
 import { PATHS } from '../paths.ts';
 import { isImageUrl, isReadImageReply, type AnalyzeOutcome, type AnalyzePrefs, type ImageSource, type Message } from '../messages.ts';
-import { describe, errorOutcome } from '../shared/outcome.ts';
+import { errorOutcome } from '../shared/outcome.ts';
+import { errorText } from '../shared/errors.ts';
 import { hasAccess, remember, type PendingClick } from './access.ts';
 import { analyzePrefs } from './prefs.ts';
 import { withDeadline } from '../../src/net/bounded-fetch.ts';
@@ -82,7 +83,7 @@ export async function classifyAndShow(t: PendingClick, analyze: Analyze): Promis
     const late = `it took more than ${CLICK_DEADLINE_MS / 1000} s to read and analyse the image`;
     outcome = await withDeadline(CLICK_DEADLINE_MS, late, () => classify(t, analyze));
   } catch (e) {
-    outcome = errorOutcome('engine', `Something went wrong: ${describe(e)}`);
+    outcome = errorOutcome('engine', `Something went wrong: ${errorText(e)}`);
   }
   const msg: Message = outcome.ok
     ? { type: 'sd:panel-result', srcUrl: t.srcUrl, result: outcome.result }
@@ -107,7 +108,7 @@ export async function handleImageClick(analyze: Analyze, info: ClickInfo, tab?: 
     t = await injectNearest(clicked);
   } catch (e) {
     // Pages no extension may script (browser pages, the extension stores): nowhere to show a panel.
-    const message = `Seeing Digits cannot work on this page: ${describe(e)}`;
+    const message = `Seeing Digits cannot work on this page: ${errorText(e)}`;
     await browser.action.setBadgeText({ tabId: clicked.tabId, text: '!' });
     await browser.action.setTitle({ tabId: clicked.tabId, title: message });
     return errorOutcome('unreadable', message);

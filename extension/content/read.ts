@@ -6,7 +6,7 @@
 import type { RgbaImage } from '../../src/preprocess/types.ts';
 import type { ReadImageReply } from '../messages.ts';
 import { encodePixels } from '../messages.ts';
-import { describe } from '../shared/outcome.ts';
+import { errorText } from '../shared/errors.ts';
 import { fetchImage, rasteriseElement } from '../shared/image.ts';
 import { BoundedFetchError } from '../../src/net/bounded-fetch.ts';
 
@@ -36,6 +36,6 @@ export async function readImage(srcUrl: string): Promise<ReadImageReply> {
     const { width, height, data } = await read(srcUrl, findImage(srcUrl));
     return { ok: true, image: { width, height, data: encodePixels(data) } };
   } catch (e) {
-    return { ok: false, message: describe(e), ...(e instanceof BoundedFetchError && e.kind === 'network' ? { network: true } : {}) };
+    return { ok: false, message: errorText(e), ...(e instanceof BoundedFetchError && e.kind === 'network' ? { network: true } : {}) };
   }
 }

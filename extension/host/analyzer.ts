@@ -9,7 +9,8 @@ import type { RgbaImage } from '../../src/preprocess/types.ts';
 import type { AnalyzeOutcome, AnalyzePrefs, ImageSource } from '../messages.ts';
 import { decodePixels } from '../messages.ts';
 import { fetchImage, ImageReadError } from '../shared/image.ts';
-import { describe, errorOutcome, toOutcome } from '../shared/outcome.ts';
+import { errorOutcome, toOutcome } from '../shared/outcome.ts';
+import { errorText } from '../shared/errors.ts';
 import { spawnClient, startSession } from '../shared/session.ts';
 
 let client: Promise<{ client: SeeingDigitsClient; engine: EngineChoice; userModel: string | null }> | null = null;
@@ -55,12 +56,12 @@ export async function analyzeSource(source: ImageSource, prefs: AnalyzePrefs): P
   } catch (e) {
     if (e instanceof ImageReadError) return errorOutcome('unreadable', `Cannot read this image: ${e.message}.`);
     // fetch rejects with a TypeError for network and CORS failures alike
-    return errorOutcome('cross-origin', `Cannot read this image: ${describe(e)}.`);
+    return errorOutcome('cross-origin', `Cannot read this image: ${errorText(e)}.`);
   }
   try {
     const api = await engineFor(prefs.engine, prefs.userModel ?? null);
     return toOutcome(await api.analyze({ kind: 'image', image }, panelAnalysis(prefs)), image);
   } catch (e) {
-    return errorOutcome('engine', `The models could not run: ${describe(e)}`);
+    return errorOutcome('engine', `The models could not run: ${errorText(e)}`);
   }
 }

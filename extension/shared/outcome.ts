@@ -1,5 +1,4 @@
 /** The worker's AnalyzeResult, made JSON-safe for the panel (typed arrays → number arrays, errors → messages). */
-import { errorText } from './errors.ts';
 import type { AnalyzeResult, ModelResult } from '../../worker/api.ts';
 import type { AnalyzeOutcome, PanelError, PanelModel, PanelResult } from '../messages.ts';
 
@@ -36,6 +35,3 @@ export const errorOutcome = (kind: PanelError['kind'], message: string, origin?:
   error: origin ? { kind, message, origin } : { kind, message },
 });
 
-/** A message for anything thrown: Error messages as they are, everything else stringified. */
-/** Anything thrown, as text for a message (the one `errorText`, under the name the background uses). */
-export const describe = errorText;
