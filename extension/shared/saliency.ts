@@ -23,7 +23,10 @@ export const METHOD_LABELS: Record<SaliencyMethod, string> = {
  * when the quantile is 0 (sparse maps), and to 1 for an all-zero map.
  */
 export function robustMax(values: ArrayLike<number>, q = 0.99): number {
-  const a = Float32Array.from(values, Math.abs).sort();
+  // A plain loop: Float32Array.from with a map function goes through the iterator protocol (~10× slower).
+  const a = new Float32Array(values.length);
+  for (let i = 0; i < a.length; i++) a[i] = Math.abs(values[i]);
+  a.sort();
   if (a.length === 0) return 1;
   const v = a[Math.min(a.length - 1, Math.floor(q * (a.length - 1)))];
   const max = a[a.length - 1];

@@ -71,15 +71,22 @@ export class LayerStack {
   constructor(private readonly opts: LayerStackOptions, private readonly tooltip?: Tooltip) {
     this.el = h('div', { class: 'layer-stack' }, h('p', { class: 'layers-empty' }, 'Each layer lights up here as you draw.'));
     // Grids are laid out for the width their card has: a narrower window gets smaller cells, not an overflow.
-    new ResizeObserver(() => {
+    new ResizeObserver(([entry]) => {
+      this.box = entry.contentBoxSize?.[0]?.inlineSize ?? this.el.clientWidth;
       const w = this.fitWidth();
       if (w !== this.width && this.last && !this.el.classList.contains('stale')) this.update(this.last.layers, this.last.theme);
     }).observe(this.el);
   }
 
+  /**
+   * The stack's width as the ResizeObserver last reported it: reading clientWidth in update() would force a layout
+   * in the middle of rendering an analysis (the page has just changed), ~1 ms per stack on the explorer.
+   */
+  private box: number | null = null;
+
   /** CSS px one layer may take: the option's maximum, or less when the stack's box is narrower. */
   private fitWidth(): number {
-    const box = this.el.clientWidth;
+    const box = this.box ?? this.el.clientWidth;
     return Math.floor(box > 0 ? Math.min(this.opts.maxWidth, box) : this.opts.maxWidth);
   }
 

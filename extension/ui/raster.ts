@@ -12,36 +12,56 @@ function blank(width: number, height: number): Rgba {
   return { width, height, data: new Uint8ClampedArray(width * height * 4) };
 }
 
-function put(data: Uint8ClampedArray, o: number, lut: Lut, k: number): void {
-  data[o] = lut[k];
-  data[o + 1] = lut[k + 1];
-  data[o + 2] = lut[k + 2];
-  data[o + 3] = 255;
+/** The image's pixels as one 32-bit word each (RGBA in memory order): a pixel is one store, a run one fill(). */
+const words = (img: Rgba) => new Uint32Array(img.data.buffer, img.data.byteOffset, img.width * img.height);
+
+/** A pixel's RGBA as the word `words` stores, in the platform's byte order. */
+const LITTLE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const pack = (r: number, g: number, b: number, a: number) => (LITTLE ? ((a << 24) | (b << 16) | (g << 8) | r) >>> 0 : ((r << 24) | (g << 16) | (b << 8) | a) >>> 0);
+
+/** The LUT's 256 colours, opaque, as packed words (cached per LUT). */
+const packed = new WeakMap<Lut, Uint32Array>();
+function packLut(lut: Lut): Uint32Array {
+  let p = packed.get(lut);
+  if (!p) {
+    p = new Uint32Array(256);
+    for (let k = 0; k < 256; k++) p[k] = pack(lut[4 * k], lut[4 * k + 1], lut[4 * k + 2], 255);
+    packed.set(lut, p);
+  }
+  return p;
 }
 
 /** One value per pixel (a w×h map such as the 28×28 input). */
 export function paintMap(values: ArrayLike<number>, w: number, h: number, lut: Lut, lo: number, hi: number): Rgba {
   if (values.length < w * h) throw new Error(`paintMap: ${values.length} values for a ${w}×${h} map`);
   const img = blank(w, h);
-  for (let i = 0; i < w * h; i++) put(img.data, i * 4, lut, lutIndex(values[i], lo, hi) * 4);
+  const px = words(img);
+  const colours = packLut(lut);
+  for (let i = 0; i < w * h; i++) px[i] = colours[lutIndex(values[i], lo, hi)];
   return img;
 }
 
 /** RGBA of the lines between tiles; transparent (the default) lets the page show through. */
 export type Frame = readonly [number, number, number, number];
 
-/** Fills the rectangle plus `gap` on every side (clipped), so neighbouring tiles share one frame line. */
-function frameRect(img: Rgba, x0: number, y0: number, w: number, h: number, gap: number, f: Frame): void {
+/**
+ * The frame of a grid of `count` tiles (w×h, `gap` apart, `cols` a row): each tile plus `gap` on every side
+ * (clipped) gets `f`, so neighbouring tiles share one frame line and empty slots stay transparent. Fills the gap
+ * rows and each band's first pixel row; the caller paints the tiles over that row and copies it down the band.
+ */
+function frameGrid(img: Rgba, px: Uint32Array, cols: number, count: number, w: number, h: number, gap: number, f: Frame): void {
   if (f[3] === 0) return;
-  const xa = Math.max(0, x0 - gap), xb = Math.min(img.width, x0 + w + gap);
-  const ya = Math.max(0, y0 - gap), yb = Math.min(img.height, y0 + h + gap);
-  for (let y = ya; y < yb; y++) {
-    for (let o = (y * img.width + xa) * 4, end = (y * img.width + xb) * 4; o < end; o += 4) {
-      img.data[o] = f[0];
-      img.data[o + 1] = f[1];
-      img.data[o + 2] = f[2];
-      img.data[o + 3] = f[3];
-    }
+  const word = pack(f[0], f[1], f[2], f[3]);
+  for (let r = 0; r * cols < count; r++) {
+    const k = Math.min(cols, count - r * cols);
+    const xb = Math.min(img.width, (k - 1) * (w + gap) + w + gap);
+    const y0 = r * (h + gap);
+    const line = (y: number) => {
+      if (y >= 0 && y < img.height) px.fill(word, y * img.width, y * img.width + xb);
+    };
+    for (let y = y0 - gap; y < y0; y++) line(y);
+    line(y0);
+    for (let y = y0 + h; y < y0 + h + gap; y++) line(y);
   }
 }
 
@@ -50,16 +70,18 @@ const CLEAR: Frame = [0, 0, 0, 0];
 /** Square cells in a grid, row-major; the gaps between existing cells get `frame`, empty slots stay transparent. */
 export function paintCells(values: ArrayLike<number>, l: CellLayout, lut: Lut, lo: number, hi: number, frame: Frame = CLEAR): Rgba {
   const img = blank(l.width, l.height);
+  const px = words(img);
+  const colours = packLut(lut);
   const pitch = l.cell + l.gap;
   const n = Math.min(values.length, l.cols * l.rows);
-  for (let i = 0; i < n; i++) frameRect(img, (i % l.cols) * pitch, Math.floor(i / l.cols) * pitch, l.cell, l.cell, l.gap, frame);
-  for (let i = 0; i < n; i++) {
-    const k = lutIndex(values[i], lo, hi) * 4;
-    const x0 = (i % l.cols) * pitch;
-    const y0 = Math.floor(i / l.cols) * pitch;
-    for (let y = y0; y < y0 + l.cell; y++) {
-      for (let o = (y * l.width + x0) * 4, end = o + l.cell * 4; o < end; o += 4) put(img.data, o, lut, k);
-    }
+  frameGrid(img, px, l.cols, n, l.cell, l.cell, l.gap, frame);
+  for (let r = 0; r * l.cols < n; r++) {
+    // The grid row's first pixel row, cell by cell; its other pixel rows are copies of it (frame lines included).
+    const k = Math.min(l.cols, n - r * l.cols);
+    const top = r * pitch * l.width;
+    for (let c = 0; c < k; c++) px.fill(colours[lutIndex(values[r * l.cols + c], lo, hi)], top + c * pitch, top + c * pitch + l.cell);
+    const span = Math.min(l.width, (k - 1) * pitch + l.cell + l.gap);
+    for (let y = 1; y < l.cell; y++) px.copyWithin(top + y * l.width, top, top + span);
   }
   return img;
 }
@@ -91,21 +113,27 @@ export function paintMultiples(
 ): Rgba {
   if (hwc.length < h * w * c) throw new Error(`paintMultiples: ${hwc.length} values for ${h}×${w}×${c}`);
   const img = blank(l.width, l.height);
+  const px = words(img);
+  const colours = packLut(lut);
   const s = l.scale;
-  for (let ch = 0; ch < c; ch++) {
-    frameRect(img, (ch % l.cols) * (l.tileW + l.gap), Math.floor(ch / l.cols) * (l.tileH + l.gap), l.tileW, l.tileH, l.gap, frame);
+  frameGrid(img, px, l.cols, c, l.tileW, l.tileH, l.gap, frame);
+  if (frame[3] !== 0) {
+    // The frame lines between tiles: each band's first pixel row (frame only so far) copied down the band.
+    for (let y0 = 0; y0 < l.height; y0 += l.tileH + l.gap) {
+      for (let y = 1; y < l.tileH && y0 + y < l.height; y++) px.copyWithin((y0 + y) * l.width, y0 * l.width, (y0 + 1) * l.width);
+    }
   }
   for (let ch = 0; ch < c; ch++) {
     const x0 = (ch % l.cols) * (l.tileW + l.gap);
     const y0 = Math.floor(ch / l.cols) * (l.tileH + l.gap);
     for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        const k = lutIndex(hwc[(y * w + x) * c + ch], lo, hi) * 4;
-        for (let dy = 0; dy < s; dy++) {
-          let o = ((y0 + y * s + dy) * l.width + x0 + x * s) * 4;
-          for (let dx = 0; dx < s; dx++, o += 4) put(img.data, o, lut, k);
-        }
+      // One row of map pixels, each s wide; the other s − 1 rows of the tile copy it.
+      const row = (y0 + y * s) * l.width + x0;
+      for (let x = 0, o = row; x < w; x++) {
+        const colour = colours[lutIndex(hwc[(y * w + x) * c + ch], lo, hi)];
+        for (let dx = 0; dx < s; dx++) px[o++] = colour;
       }
+      for (let dy = 1; dy < s; dy++) px.copyWithin(row + dy * l.width, row, row + w * s);
     }
   }
   return img;
