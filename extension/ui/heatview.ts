@@ -31,25 +31,23 @@ export function drawSmall(canvas: HTMLCanvasElement, img: Rgba): void {
   putSmall(canvas, img);
 }
 
-let scratch: HTMLCanvasElement | null = null;
-
-/** Draws a 28×28 overlay on the pad's overlay canvas where the input grid lies (`rect` in pad units), smoothed. */
+/**
+ * Shows a 28×28 overlay on the pad where the input grid lies (`rect` in pad units): the canvas holds the map at its
+ * own resolution and CSS places and scales it, so the compositor smooths it (bilinear) — no full-pad resample on the
+ * main thread after every analysis. null: nothing shown.
+ */
 export function drawOverlay(canvas: HTMLCanvasElement, img: Rgba | null, rect: Box | null): void {
-  const dpr = globalThis.devicePixelRatio || 1;
-  const side = Math.round(canvas.clientWidth * dpr);
-  if (side > 0 && (canvas.width !== side || canvas.height !== side)) {
-    canvas.width = side;
-    canvas.height = side;
+  if (!img || !rect) {
+    canvas.hidden = true;
+    return;
   }
-  const ctx = canvas.getContext('2d')!;
-  ctx.clearRect(0, 0, canvas.width, canvas.height);
-  if (!img || !rect) return;
-  scratch ??= document.createElement('canvas');
-  putSmall(scratch, img);
-  ctx.imageSmoothingEnabled = true;
-  ctx.imageSmoothingQuality = 'high';
-  const s = canvas.width;
-  ctx.drawImage(scratch, rect.x * s, rect.y * s, rect.width * s, rect.height * s);
+  putSmall(canvas, img);
+  const pct = (v: number) => `${(v * 100).toFixed(3)}%`;
+  canvas.style.left = pct(rect.x);
+  canvas.style.top = pct(rect.y);
+  canvas.style.width = pct(rect.width);
+  canvas.style.height = pct(rect.height);
+  canvas.hidden = false;
 }
 
 /** A horizontal colour bar for a LUT (the layer views' legend). */
