@@ -23,6 +23,7 @@ type ViewName = (typeof VIEWS)[number];
 async function main(): Promise<void> {
   const wb = await Workbench.create(document.body, {
     tabs: false,
+    replica: true,
     layers: {
       mlp: { maxWidth: 400, maxCell: 22, logitCell: 30, mapHeight: 220, maxScale: 3, onPick: (l, u) => pick('mlp', l.name, u) },
       cnn: { maxWidth: 400, maxCell: 12, logitCell: 30, mapHeight: 220, maxScale: 3, onPick: (l, u) => pick('cnn', l.name, u) },

@@ -4,7 +4,7 @@
  * more than the analysis); the offscreen document / Firefox background page starts one for the page panel. The
  * client restarts a crashed worker and replays init.
  */
-import { MODEL_IDS, type EngineChoice, type EngineInfo, type ModelId, type ModelSource } from '../../worker/api.ts';
+import { MODEL_IDS, type EngineChoice, type EngineInfo, type InitOptions, type ModelId, type ModelSource } from '../../worker/api.ts';
 import { createBrowserClient } from '../../worker/client-browser.ts';
 import type { SeeingDigitsClient } from '../../worker/client.ts';
 import { chosenUserModel, type UserChoice } from './user-model.ts';
@@ -38,6 +38,8 @@ export interface Session {
   models: ModelId[];
   /** The user's stored model shown instead of the shipped one of its kind (settings.userModel), if any. */
   userModel?: UserChoice;
+  /** What the worker was initialised with (an in-page replica starts from the same). */
+  init: InitOptions;
 }
 
 /**
@@ -51,6 +53,7 @@ export async function startSession(client: SeeingDigitsClient, engine: EngineCho
   if (userModel) models[userModel.slot] = userModel.source;
   // The build ships the WebAssembly binaries in wasm/ (engine.wasm, and tfjs-backend-wasm's for the tfjs-wasm engine).
   const wasm = { simd: new URL('../wasm/engine.wasm', document.baseURI).href, tfjs: new URL('../wasm/', document.baseURI).href };
-  const info = await client.init({ engine, models, wasm });
-  return { client, info, models: Object.keys(models) as ModelId[], ...(userModel ? { userModel: { name: userModel.name, slot: userModel.slot } } : {}) };
+  const init: InitOptions = { engine, models, wasm };
+  const info = await client.init(init);
+  return { client, info, init, models: Object.keys(models) as ModelId[], ...(userModel ? { userModel: { name: userModel.name, slot: userModel.slot } } : {}) };
 }

@@ -29,6 +29,8 @@ export interface Analysis {
 
 export interface LiveHandlers {
   api(): Promise<SeeingDigitsApi>;
+  /** The engine in the page itself, when there is one (see EngineSession.inPage). */
+  inPage?(): SeeingDigitsApi | null;
   options(): AnalyzeOptions;
   /** The pen's width as a fraction of the pad. */
   ink(): number;
@@ -42,27 +44,40 @@ export interface LiveHandlers {
 
 export class LiveAnalysis {
   private readonly scheduler = new LatestOnly(() => this.run());
+  /** The next run is a click's answer: on the in-page engine when there is one. */
+  private inPage = false;
 
   constructor(private readonly pad: SketchPad, private readonly h: LiveHandlers) {}
 
-  /** `now`: skip the wait for the next frame (stroke ended, undo, clear). */
-  request(now = false): void {
+  /**
+   * `now`: skip the wait for the next frame (stroke ended, undo, clear). `inPage`: the answer to a click, which
+   * should be on screen in the next frame: run it on the page's own engine if it has one (LiveHandlers.inPage).
+   */
+  request(now = false, inPage = false): void {
+    this.inPage ||= inPage;
     this.scheduler.request(now);
+  }
+
+  /** The API for this run: the in-page engine for a click's answer when there is one, else the worker. */
+  private api(): SeeingDigitsApi | Promise<SeeingDigitsApi> {
+    const inPage = this.inPage;
+    this.inPage = false;
+    return (inPage && this.h.inPage?.()) || this.h.api();
   }
 
   private async run(): Promise<void> {
     const t0 = performance.now();
-    if (this.pad.digit) return this.runDigit(this.pad.digit, t0);
+    const api = this.api();
+    if (this.pad.digit) return this.runDigit(this.pad.digit, t0, api);
     if (this.pad.sketch.isEmpty) return this.h.onBlank();
     const gray = this.pad.raster(RASTER);
     const scribble = tooLittleInk(gray, RASTER, this.h.ink());
     if (scribble) return this.h.onBlank(scribble);
     const pre = preprocessGray(gray, RASTER, RASTER, { polarity: 'light-on-dark' });
-    if (!pre.ok && pre.reason === 'several-digits') return this.readNumber(gray);
+    if (!pre.ok && pre.reason === 'several-digits') return this.readNumber(gray, api);
     if (!pre.ok) return this.h.onBlank(pre.reason === 'blank' ? undefined : PAD_MESSAGES[pre.reason] ?? pre.message);
     try {
-      const api = await this.h.api();
-      const result = await api.analyze({ kind: 'mnist', pixels: pre.pixels }, this.h.options());
+      const result = await (await api).analyze({ kind: 'mnist', pixels: pre.pixels }, this.h.options());
       // Cleared while this ran: the follow-up run shows the blank state; don't flash an old result first.
       if (this.pad.isBlank || this.pad.digit) return;
       if (!result.ok) return this.h.onBlank(result.message);
@@ -75,10 +90,9 @@ export class LiveAnalysis {
   }
 
   /** A test digit is already a model input: it fills the pad, so the input grid is the whole pad. */
-  private async runDigit(pixels: Float32Array, t0: number): Promise<void> {
+  private async runDigit(pixels: Float32Array, t0: number, api: SeeingDigitsApi | Promise<SeeingDigitsApi>): Promise<void> {
     try {
-      const api = await this.h.api();
-      const result = await api.analyze({ kind: 'mnist', pixels: pixels.slice() }, this.h.options());
+      const result = await (await api).analyze({ kind: 'mnist', pixels: pixels.slice() }, this.h.options());
       if (this.pad.digit !== pixels) return; // replaced or cleared meanwhile
       if (!result.ok) return this.h.onBlank(result.message);
       this.h.onResult({ result, inputRect: { x: 0, y: 0, width: 1, height: 1 }, roundTrip: performance.now() - t0 });
@@ -88,15 +102,14 @@ export class LiveAnalysis {
   }
 
   /** Several digits side by side: the worker reads the row (src/preprocess/row.ts) and names the number. */
-  private async readNumber(gray: Float32Array): Promise<void> {
+  private async readNumber(gray: Float32Array, api: SeeingDigitsApi | Promise<SeeingDigitsApi>): Promise<void> {
     const data = new Uint8ClampedArray(gray.length * 4);
     for (let i = 0; i < gray.length; i++) {
       data.fill(Math.round(gray[i] * 255), 4 * i, 4 * i + 3);
       data[4 * i + 3] = 255;
     }
     try {
-      const api = await this.h.api();
-      const r = await api.analyze({ kind: 'image', image: { width: RASTER, height: RASTER, data } }, { models: this.h.options().models });
+      const r = await (await api).analyze({ kind: 'image', image: { width: RASTER, height: RASTER, data } }, { models: this.h.options().models });
       if (this.pad.sketch.isEmpty) return;
       if (!r.ok || !r.number) return this.h.onBlank(r.ok ? 'one digit at a time, or several side by side' : r.message);
       const { byModel } = r.number;

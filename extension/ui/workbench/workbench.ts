@@ -24,7 +24,10 @@ import { LatencyProbe } from './latency.ts';
 import { fillSlots } from './markup.ts';
 import { SettingsStore } from './settings-store.ts';
 
-export type WorkbenchConfig = AnalysisViewConfig;
+export interface WorkbenchConfig extends AnalysisViewConfig {
+  /** Keep an in-page replica of the engine for the answers to clicks (setHooks): the explorer. */
+  replica?: boolean;
+}
 
 function describeDigit(d: ShownDigit): string {
   const p = d.predicted;
@@ -77,13 +80,14 @@ export class Workbench implements WorkbenchContext {
   /** What the loaded test digit is, shown under the pad while it is there. */
   private digitNote: string | null = null;
 
-  private constructor(private readonly root: HTMLElement, readonly settings: SettingsStore, config: WorkbenchConfig) {
+  private constructor(private readonly root: HTMLElement, readonly settings: SettingsStore, private readonly config: WorkbenchConfig) {
     fillSlots(root);
-    this.engine = new EngineSession(() => this.settings.value.engine);
+    this.engine = new EngineSession(() => this.settings.value.engine, config.replica);
     this.view = new AnalysisView((id) => this.q(id), (id) => this.qq(id), config, this.tooltip, (d) => this.setTarget(this.target === d ? null : d));
     this.pad = new SketchPad(this.q('sketch') as HTMLCanvasElement, { ink: () => this.settings.value.ink, onChange: (w) => this.padChanged(w) });
     this.live = new LiveAnalysis(this.pad, {
       api: () => this.api(),
+      inPage: () => this.engine.inPage(),
       options: () => this.analyzeOptions(),
       ink: () => this.settings.value.ink,
       onResult: (a) => this.render(a),
@@ -137,7 +141,7 @@ export class Workbench implements WorkbenchContext {
   setHooks(hooks: AnalyzeOptions['hooks'], at = performance.now()): void {
     this.hooks = hooks;
     this.latency.input(at);
-    this.live.request(true);
+    this.live.request(true, true);
   }
 
   setTarget(t: number | null): void {
@@ -179,6 +183,8 @@ export class Workbench implements WorkbenchContext {
     this.setChip('ready', ENGINE_LABELS[info.kind], `${info.reason}${info.skipped.map((k) => `\n${k.kind} skipped: ${k.reason}`).join('')}`);
     this.q('error').hidden = true;
     this.live.request();
+    // The in-page engine for clicks' answers, started once the page has settled.
+    if (this.config.replica) (globalThis.requestIdleCallback ?? setTimeout)(() => this.engine.inPage());
   }
 
   private setChip(state: 'busy' | 'ready' | 'failed', label: string, title = ''): void {
