@@ -1,6 +1,7 @@
 /**
  * How long the last stroke end (or undo / clear) took to reach the screen, for tests, the popup benchmark and the
- * curious: `inputToRenderMs` until every view was updated, `inputToFrameMs` until the next frame's callbacks ran.
+ * curious: `inputToRenderMs` until every view was updated, `inputToFrameMs` until the next frame's callbacks ran,
+ * `inFirstFrame` whether that frame is the first to begin after the input (the views were updated before it).
  * Published as `globalThis.__seeingDigits` and `<body data-analyses>` (the analyses counter tests wait on).
  */
 import type { Analysis } from '../live.ts';
@@ -9,10 +10,16 @@ export class LatencyProbe {
   /** performance.now() of the last stroke end / undo / clear. */
   private inputAt = 0;
   private analyses = 0;
+  /** When the first frame after the last input began (null: not yet). */
+  private firstFrameAt: number | null = null;
 
   /** The input event's time (a stroke's end: its pointerup's timestamp, not the handler's). */
   input(at: number): void {
     this.inputAt = at;
+    this.firstFrameAt = null;
+    requestAnimationFrame((t) => {
+      if (this.inputAt === at) this.firstFrameAt = t;
+    });
   }
 
   /** An analysis has been drawn, in `renderMs`. */
@@ -20,6 +27,8 @@ export class LatencyProbe {
     this.analyses++;
     const since = this.inputAt;
     const rendered = performance.now() - since;
+    // Drawn before the first frame after the input began: that frame shows it ("within one frame").
+    const inFirstFrame = this.firstFrameAt === null;
     requestAnimationFrame(() => {
       const stats = {
         analyses: this.analyses,
@@ -28,6 +37,7 @@ export class LatencyProbe {
         renderMs,
         inputToRenderMs: since ? rendered : 0,
         inputToFrameMs: since ? performance.now() - since : 0,
+        inFirstFrame: since ? inFirstFrame : null,
       };
       (globalThis as { __seeingDigits?: unknown }).__seeingDigits = stats;
       document.body.dataset.analyses = String(this.analyses);
