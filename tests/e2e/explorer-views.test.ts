@@ -200,6 +200,40 @@ for (const [name, launch] of [
       await fitsAt1024(ex);
     });
 
+    it('a unit click’s answer is drawn before the next frame begins (the in-page engine) and equals the worker’s answer', async () => {
+      await ex.click('[data-testid="view-layers"]');
+      const fills = () => ex.$$eval('[data-testid^="bars-"] .pred-card__fill', (f) => f.map((e) => (e as HTMLElement).style.transform).join(' '));
+      const inFirstFrame = () => ex.evaluate(() => (globalThis as unknown as { __seeingDigits: { inFirstFrame: boolean | null } }).__seeingDigits.inFirstFrame);
+      const unshifted = await fills();
+      // The in-page engine starts once the page is idle; until then the worker answers (a frame later in Chromium).
+      let first = false;
+      for (let k = 0; k < 20 && !first; k++) {
+        let n = await analyses(ex);
+        await ex.click('[data-unit="hidden1:3"]');
+        await settled(ex, n);
+        first = (await inFirstFrame()) === true;
+        if (!first) {
+          n = await analyses(ex);
+          await ex.click('[data-unit="hidden1:3"]');
+          await settled(ex, n);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
+      expect(first).toBe(true);
+      const inPage = await fills();
+      expect(inPage).not.toBe(unshifted); // the ablation changed the probabilities
+      // The same interventions through the worker: choosing a digit to explain re-analyses there.
+      let n = await analyses(ex);
+      await ex.click('[data-testid="bars-mlp"] [data-digit="7"]');
+      await settled(ex, n);
+      expect(await fills()).toBe(inPage);
+      n = await analyses(ex);
+      await ex.click('[data-unit="hidden1:3"]');
+      await settled(ex, n);
+      await ex.click('[data-testid="target-reset"]');
+      expect(await fills()).toBe(unshifted);
+    });
+
     it('typicality: a digit is near what the models know, a hash sign is not, and the warning says so', async () => {
       expect(await text(ex, 'typicality')).toMatch(/^Distance from the digits it knows: MLP [\d.]+( \(unlike any digit\))? · CNN [\d.]+( \(unlike any digit\))?; 99 % of real digits are within/);
       await ex.click('[data-testid="clear"]');
