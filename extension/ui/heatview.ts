@@ -39,6 +39,7 @@ export function drawSmall(canvas: HTMLCanvasElement, img: Rgba): void {
 export function drawOverlay(canvas: HTMLCanvasElement, img: Rgba | null, rect: Box | null): void {
   if (!img || !rect) {
     canvas.hidden = true;
+    canvas.getContext('2d')!.clearRect(0, 0, canvas.width, canvas.height); // nothing of the last map stays
     return;
   }
   putSmall(canvas, img);

@@ -267,9 +267,14 @@ for (const [name, launch] of [
             for (const card of document.querySelectorAll<HTMLElement>('.card, .pane')) {
               if (!card.offsetParent) continue; // hidden view
               const c = card.getBoundingClientRect();
+              /** An ancestor up to the card (itself included) that clips what overflows it: nothing spills visibly. */
+              const clipped = (e: HTMLElement) => {
+                for (let a = e.parentElement; a; a = a === card ? null : a.parentElement) if (getComputedStyle(a).overflowX !== 'visible') return true;
+                return false;
+              };
               for (const e of card.querySelectorAll<HTMLElement>('*')) {
                 const r = e.getBoundingClientRect();
-                if (r.width === 0 || r.height === 0 || getComputedStyle(e).position === 'fixed') continue;
+                if (r.width === 0 || r.height === 0 || getComputedStyle(e).position === 'fixed' || clipped(e)) continue;
                 if (r.right > c.right + 1 || r.left < c.left - 1) out.push(`${tab}: ${e.tagName}.${e.className} (${Math.round(r.left)}–${Math.round(r.right)}) spills out of ${card.className} (${Math.round(c.left)}–${Math.round(c.right)})`);
               }
             }
