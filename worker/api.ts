@@ -125,6 +125,8 @@ export type AnalyzeResult =
       digits?: DigitAnalysis[];
       /** With `digits`: the number as each model reads it. */
       number?: NumberReading;
+      /** Something to tell the user that is not an error, e.g. the engine was replaced after its WebGL context was lost. */
+      notice?: string;
     }
   | { ok: false; reason: 'blank' | 'several-digits' | 'too-large' | 'invalid'; message: string };
 

@@ -38,6 +38,7 @@ import {
 } from './validate.ts';
 import { selectEngine, type Environment } from '../src/engines/select.ts';
 import type { InferenceEngine } from '../src/engines/types.ts';
+import { EngineLostError } from '../src/engines/lost.ts';
 import { parseModel } from '../src/model/format.ts';
 import { layerShapes } from '../src/model/shapes.ts';
 import type { LoadedModel } from '../src/model/spec.ts';
@@ -114,6 +115,22 @@ export function createService(deps: ServiceDeps): SeeingDigitsApi {
   };
   /** The state, initialising with the defaults on first use. */
   const ready = async (): Promise<State> => (state ??= await init(deps));
+  /** What the next analysis tells the user that is not an error: the engine was replaced after it was lost. */
+  let notice: string | undefined;
+  /**
+   * Runs `fn` on the engine; when that engine is lost (a WebGL context gone), picks one again with the same models
+   * and runs `fn` once more, so the call still answers.
+   */
+  const onEngine = async <T>(fn: (s: State) => Promise<T>): Promise<T> => {
+    const s = await ready();
+    try {
+      return await fn(s);
+    } catch (e) {
+      if (!(e instanceof EngineLostError)) throw e;
+      ({ state, notice } = await reselect(deps, s, e));
+      return fn(state);
+    }
+  };
   /** The training runner, made on first use: it needs no models, only its own engine instance and MNIST. */
   let runner: ReturnType<typeof createTrainRunner> | undefined;
   const training = () =>
@@ -132,19 +149,19 @@ export function createService(deps: ServiceDeps): SeeingDigitsApi {
     init: (opts) =>
       serial(async () => {
         fault('init');
-        const next = await init(deps, checkInitOptions(opts), state);
-        state = next;
-        return next.info;
+        const checked = checkInitOptions(opts);
+        state = state ? await onEngine((s) => init(deps, checked, s)) : await init(deps, checked);
+        return state.info;
       }),
     engine: () => serial(async () => (fault('engine'), (await ready()).info)),
     models: () => serial(async () => (fault('models'), summaries((await ready()).models))),
     analyze: (input, opts) =>
       serial(async () => {
         fault('analyze');
-        const s = await ready();
         const t0 = performance.now();
-        const result = await hookErrors('analyze', () => analyze(s, input, opts));
+        const result = await onEngine((s) => hookErrors('analyze', () => analyze(s, input, opts)));
         if (result.ok) result.ms = performance.now() - t0;
+        if (result.ok && notice) [result.notice, notice] = [notice, undefined];
         return Comlink.transfer(result, transferables(result));
       }),
     hookPoints: (model) =>
@@ -156,20 +173,20 @@ export function createService(deps: ServiceDeps): SeeingDigitsApi {
     runWithCache: (model, inputs, opts) =>
       serial(async () => {
         fault('runWithCache');
-        const r = await run('runWithCache', await ready(), model, inputs, undefined, opts);
+        const r = await onEngine((s) => run('runWithCache', s, model, inputs, undefined, opts));
         return Comlink.transfer(r, runTransferables(r));
       }),
     runWithHooks: (model, inputs, hooks, opts) =>
       serial(async () => {
         fault('runWithHooks');
-        const r = await run('runWithHooks', await ready(), model, inputs, checkHooks('runWithHooks', hooks), opts);
+        const r = await onEngine((s) => run('runWithHooks', s, model, inputs, checkHooks('runWithHooks', hooks), opts));
         return Comlink.transfer(r, runTransferables(r));
       }),
     stats: () => serial(async () => (fault('stats'), stats(await ready()))),
     attribute: (model, input, opts) =>
       serial(async () => {
         fault('attribute');
-        const r = await attributeCall(await ready(), model, input, opts);
+        const r = await onEngine((s) => attributeCall(s, model, input, opts));
         return Comlink.transfer(r, r.ok ? [...new Set([r.input.buffer, r.map.buffer])] : []);
       }),
     trainStart: (config, opts) => serial(() => training().start(config, opts)),
@@ -277,6 +294,17 @@ async function init(deps: ServiceDeps, opts: InitOptions = {}, prev?: State): Pr
   });
   prev?.engine.dispose();
   return { engine, info, choice, wasm, models: ordered };
+}
+
+/**
+ * After the engine was lost: the same choice picked again with the same models (the user's too) — the webgl engine
+ * on a new context where one can be made, else the next engine — and a notice the UI can show.
+ */
+async function reselect(deps: ServiceDeps, s: State, lost: EngineLostError): Promise<{ state: State; notice: string }> {
+  const next = await init(deps, { engine: s.choice }, s);
+  const now = next.info.kind === s.info.kind ? `${s.info.kind} restarted on a new context` : `the models now run on ${next.info.kind}`;
+  const notice = `${lost.message[0].toUpperCase()}${lost.message.slice(1)}; ${now}.`;
+  return { state: { ...next, info: { ...next.info, reason: `${next.info.reason}; chosen again after ${lost.message}` } }, notice };
 }
 
 async function loadModel(deps: ServiceDeps, id: string, src: ModelSource): Promise<Model> {

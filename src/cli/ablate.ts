@@ -6,12 +6,12 @@
  * output (or of a hook point, e.g. hidden1.pre) set to zero or to their mean over the test set, against the
  * intact model. Both runs go through the engine's runWithHooks in batches.
  */
-import { parseArgs } from 'node:util';
+import type { ParseArgsOptionsConfig } from 'node:util';
 import { loadMnist, type MnistSet } from '../data/mnist-node.ts';
 import type { InferenceEngine } from '../engines/types.ts';
 import type { HookPointName, Intervention } from '../interpret/hooks.ts';
 import { argmax } from '../util/array.ts';
-import { parseEngine, UsageError, type Command } from './args.ts';
+import { command, ENGINE_OPTION, JSON_OPTION, MODEL_OPTION, needModel, parseEngine, UsageError, type Parsed } from './args.ts';
 import { openModel } from './models.ts';
 
 const BATCH = 500;
@@ -22,26 +22,23 @@ export interface Accuracy {
   perClass: number[];
 }
 
-export const ablateCommand: Command = {
-  usage: `  seeing-digits ablate --model mlp|cnn|PATH --layer LAYER (--units I,J,… | --channels C,…) [--mode zero|mean] [--json]`,
-  run,
-};
+const options = {
+  ...MODEL_OPTION,
+  layer: { type: 'string' },
+  units: { type: 'string' },
+  channels: { type: 'string' },
+  mode: { type: 'string', default: 'zero' },
+  ...ENGINE_OPTION,
+  ...JSON_OPTION,
+} satisfies ParseArgsOptionsConfig;
 
-async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      model: { type: 'string' },
-      layer: { type: 'string' },
-      units: { type: 'string' },
-      channels: { type: 'string' },
-      mode: { type: 'string', default: 'zero' },
-      engine: { type: 'string', default: 'auto' },
-      json: { type: 'boolean', default: false },
-    },
-  });
-  if (positionals.length) throw new UsageError(`ablate takes no files (got ${positionals.join(' ')})`);
+export const ablateCommand = command(
+  `  seeing-digits ablate --model mlp|cnn|PATH --layer LAYER (--units I,J,… | --channels C,…) [--mode zero|mean] [--json]`,
+  options,
+  run,
+);
+
+async function run({ values }: Parsed<typeof options>): Promise<number> {
   if (!values.layer) throw new UsageError('ablate needs --layer LAYER (a layer name or a hook point like hidden1.pre)');
   if ((values.units === undefined) === (values.channels === undefined)) throw new UsageError('ablate needs --units I,J,… or --channels C,… (one of them)');
   const mode = values.mode;
@@ -50,9 +47,7 @@ async function run(argv: string[]): Promise<number> {
   const indices = indexList(values[which]!, which);
   const at = (values.layer.includes('.') ? values.layer : `${values.layer}.out`) as HookPointName;
   const hook: Intervention = { at, mode, [which]: indices };
-  const model = values.model;
-  if (!model) throw new UsageError('--model mlp|cnn|PATH is needed');
-  const { engine, id, info } = await openModel(model, parseEngine(values.engine ?? 'auto'));
+  const { engine, id, info } = await openModel(needModel(values.model, 'ablate'), parseEngine(values.engine));
   try {
     const test = loadMnist('test');
     const intact = await accuracy(engine, id, test, []);

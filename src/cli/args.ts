@@ -22,7 +22,28 @@ export function command<const O extends ParseArgsOptionsConfig>(
   run: (args: Parsed<O>) => Promise<number>,
   { positionals = false } = {},
 ): Command {
-  return { usage, run: (argv) => run(parseArgs({ args: argv, options, allowPositionals: positionals })) };
+  return {
+    usage,
+    run: async (argv) => {
+      // `--help` anywhere: this command's usage on stdout, exit 0 (as `seeing-digits help` does for all of them).
+      if (argv.includes('--help') || argv.includes('-h')) {
+        console.log(`Usage:\n${usage}`);
+        return 0;
+      }
+      return run(parseArgs({ args: argv, options, allowPositionals: positionals }));
+    },
+  };
+}
+
+/** Options several commands share, declared once: a command spreads in those it takes. */
+export const MODEL_OPTION = { model: { type: 'string' } } as const satisfies ParseArgsOptionsConfig;
+export const ENGINE_OPTION = { engine: { type: 'string', default: 'auto' } } as const satisfies ParseArgsOptionsConfig;
+export const JSON_OPTION = { json: { type: 'boolean', default: false } } as const satisfies ParseArgsOptionsConfig;
+
+/** --model of a command that takes one model: a shipped id or a PATH (opened later, with its own clear errors). */
+export function needModel(v: string | undefined, command: string): string {
+  if (v) return v;
+  throw new UsageError(`${command} needs --model mlp|cnn|PATH`);
 }
 
 /** A mistake in the command line: reported with the usage text, exit code 2. */

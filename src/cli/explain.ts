@@ -7,44 +7,43 @@
  * prints one object with the input and the map at full float32 precision, so anyone can recompute them.
  */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import type { ParseArgsOptionsConfig } from 'node:util';
 import { ATTRIBUTION_METHODS, BASELINES, attribute, type AttributionMethod, type Baseline, type Target } from '../interpret/saliency.ts';
 import { argmax } from '../util/array.ts';
-import { num, parseEngine, UsageError, type Command } from './args.ts';
+import { command, ENGINE_OPTION, JSON_OPTION, MODEL_OPTION, needModel, num, parseEngine, UsageError, type Parsed } from './args.ts';
 import { modelInput, openModel } from './models.ts';
 import { overlayPng } from './overlay.ts';
 
-export const explainCommand: Command = {
-  usage: `  seeing-digits explain IMAGE --model mlp|cnn|PATH --method gradient|gradient-x-input|integrated-gradients|smoothgrad|
+const options = {
+  ...MODEL_OPTION,
+  method: { type: 'string', default: 'gradient' },
+  target: { type: 'string' },
+  unit: { type: 'string' },
+  channel: { type: 'string' },
+  layer: { type: 'string' },
+  steps: { type: 'string' },
+  samples: { type: 'string' },
+  sigma: { type: 'string' },
+  baseline: { type: 'string' },
+  patch: { type: 'string' },
+  stride: { type: 'string' },
+  seed: { type: 'string' },
+  ...ENGINE_OPTION,
+  out: { type: 'string' },
+  ...JSON_OPTION,
+} satisfies ParseArgsOptionsConfig;
+
+export const explainCommand = command(
+  `  seeing-digits explain IMAGE --model mlp|cnn|PATH --method gradient|gradient-x-input|integrated-gradients|smoothgrad|
                         occlusion|grad-cam [--target DIGIT | --unit LAYER:INDEX | --channel LAYER:C] [--layer CONV]
                         [--steps N] [--baseline black|blur|noise] [--samples N] [--sigma S] [--patch P] [--stride S]
                         [--seed N] [--engine E] [--out overlay.png] [--json]`,
+  options,
   run,
-};
+  { positionals: true },
+);
 
-async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      model: { type: 'string' },
-      method: { type: 'string', default: 'gradient' },
-      target: { type: 'string' },
-      unit: { type: 'string' },
-      channel: { type: 'string' },
-      layer: { type: 'string' },
-      steps: { type: 'string' },
-      samples: { type: 'string' },
-      sigma: { type: 'string' },
-      baseline: { type: 'string' },
-      patch: { type: 'string' },
-      stride: { type: 'string' },
-      seed: { type: 'string' },
-      engine: { type: 'string', default: 'auto' },
-      out: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
-  });
+async function run({ values, positionals }: Parsed<typeof options>): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('explain needs one image file');
   const [file] = positionals;
   const method = values.method as AttributionMethod;
@@ -59,9 +58,7 @@ async function run(argv: string[]): Promise<number> {
   if (chosen > 1) throw new UsageError('give one of --target, --unit and --channel');
   const opt = (v: string | undefined, name: string, min: number) => (v === undefined ? undefined : num(v, name, 0, { int: true, min }));
   const sigma = values.sigma === undefined ? undefined : num(values.sigma, 'sigma', 0);
-  const model = values.model;
-  if (!model) throw new UsageError('--model mlp|cnn|PATH is needed');
-  const session = await openModel(model, parseEngine(values.engine ?? 'auto'));
+  const session = await openModel(needModel(values.model, 'explain'), parseEngine(values.engine));
   const { engine, id } = session;
   try {
     const input = await modelInput(file);

@@ -3,13 +3,13 @@
  * printed numbers in the machine's fonts and handwritten ones composed from MNIST test digits (src/data), a number
  * counting as right only if every digit is; and how often a single MNIST test digit is wrongly read as several.
  */
-import { parseArgs } from 'node:util';
+import type { ParseArgsOptionsConfig } from 'node:util';
 import { createNodeClient } from '../../worker/client-node.ts';
 import { MODEL_IDS, type AnalyzeResult, type ModelId } from '../../worker/api.ts';
 import { loadMnist } from '../data/mnist-node.ts';
 import { handwrittenNumbers, type NumberSample } from '../data/numbers.ts';
 import type { RgbaImage } from '../preprocess/types.ts';
-import { num, parseEngine, type Command } from './args.ts';
+import { command, ENGINE_OPTION, JSON_OPTION, num, parseEngine, type Parsed } from './args.ts';
 
 type Client = ReturnType<typeof createNodeClient>;
 
@@ -23,22 +23,21 @@ export interface SetScore {
   misses: string[];
 }
 
-export const numbersCommand: Command = {
-  usage: '  seeing-digits numbers [--seed S] [--count N] [--singles N] [--engine E] [--json]   number accuracy on generated rows of digits',
-  run,
-};
+const options = {
+  seed: { type: 'string' },
+  count: { type: 'string' },
+  ...ENGINE_OPTION,
+  singles: { type: 'string' },
+  ...JSON_OPTION,
+} satisfies ParseArgsOptionsConfig;
 
-async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      seed: { type: 'string' },
-      count: { type: 'string' },
-      engine: { type: 'string', default: 'auto' },
-      singles: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
-  });
+export const numbersCommand = command(
+  '  seeing-digits numbers [--seed S] [--count N] [--singles N] [--engine E] [--json]   number accuracy on generated rows of digits',
+  options,
+  run,
+);
+
+async function run({ values }: Parsed<typeof options>): Promise<number> {
   const seed = num(values.seed, 'seed', 2, { int: true });
   const count = num(values.count, 'count', 500, { int: true, min: 1 });
   const singles = num(values.singles, 'singles', 10_000, { int: true });

@@ -5,41 +5,39 @@
  * Activation patching: B's prediction when the activation at HOOK_POINT (all of it, or the given units or
  * channels) is replaced by A's at the same point. Both images go through the usual preprocessing.
  */
-import { parseArgs } from 'node:util';
+import type { ParseArgsOptionsConfig } from 'node:util';
 import type { HookPointName, Intervention } from '../interpret/hooks.ts';
 import { argmax } from '../util/array.ts';
-import { parseEngine, UsageError, type Command } from './args.ts';
+import { command, ENGINE_OPTION, JSON_OPTION, MODEL_OPTION, needModel, parseEngine, UsageError, type Parsed } from './args.ts';
 import { indexList } from './ablate.ts';
 import { modelInput, openModel } from './models.ts';
 
-export const patchCommand: Command = {
-  usage: `  seeing-digits patch --model mlp|cnn|PATH --from IMAGE_A --into IMAGE_B --at HOOK_POINT [--units I,…] [--json]`,
-  run,
-};
+const options = {
+  ...MODEL_OPTION,
+  from: { type: 'string' },
+  into: { type: 'string' },
+  at: { type: 'string' },
+  units: { type: 'string' },
+  channels: { type: 'string' },
+  ...ENGINE_OPTION,
+  ...JSON_OPTION,
+} satisfies ParseArgsOptionsConfig;
 
-async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      model: { type: 'string' },
-      from: { type: 'string' },
-      into: { type: 'string' },
-      at: { type: 'string' },
-      units: { type: 'string' },
-      channels: { type: 'string' },
-      engine: { type: 'string', default: 'auto' },
-      json: { type: 'boolean', default: false },
-    },
-  });
+// Positionals are parsed (not refused by parseArgs) to say where the images go instead.
+export const patchCommand = command(
+  `  seeing-digits patch --model mlp|cnn|PATH --from IMAGE_A --into IMAGE_B --at HOOK_POINT [--units I,…] [--json]`,
+  options,
+  run,
+  { positionals: true },
+);
+
+async function run({ values, positionals }: Parsed<typeof options>): Promise<number> {
   if (positionals.length) throw new UsageError(`patch takes its images as --from A --into B (got ${positionals.join(' ')})`);
   if (!values.from || !values.into) throw new UsageError('patch needs --from IMAGE_A and --into IMAGE_B');
   if (!values.at) throw new UsageError('patch needs --at HOOK_POINT (e.g. hidden1.out, conv2.pre)');
   if (values.units !== undefined && values.channels !== undefined) throw new UsageError('give --units or --channels, not both');
   const at = values.at as HookPointName;
-  const model = values.model;
-  if (!model) throw new UsageError('--model mlp|cnn|PATH is needed');
-  const { engine, id, info } = await openModel(model, parseEngine(values.engine ?? 'auto'));
+  const { engine, id, info } = await openModel(needModel(values.model, 'patch'), parseEngine(values.engine));
   try {
     const [a, b] = [await modelInput(values.from), await modelInput(values.into)];
     const source = await engine.runWithCache(id, a, 1, { names: [at] });

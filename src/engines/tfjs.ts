@@ -20,6 +20,7 @@ import { allocateRun, isAfter, planRun, type ResolvedObjective, type RunPlan } f
 import type { ActivationName, LayerSpec, LoadedModel } from '../model/spec.ts';
 import { serializeModel } from '../model/format.ts';
 import { layerShapes, size } from '../model/shapes.ts';
+import { EngineLostError } from './lost.ts';
 
 export const TFJS_BACKENDS = ['webgl', 'wasm', 'cpu'] as const;
 export type TfjsBackend = (typeof TFJS_BACKENDS)[number];
@@ -69,6 +70,7 @@ export class TfjsEngine implements InferenceEngine {
     if (!(TFJS_BACKENDS as readonly string[]).includes(opts.backend)) {
       throw new Error(`tfjs engine: unknown backend ${JSON.stringify(opts.backend)} (${TFJS_BACKENDS.join(', ')})`);
     }
+    if (opts.backend === 'webgl') replaceLostWebgl();
     await registerBackend(opts.backend, opts.wasmPath);
     const engine = new TfjsEngine(opts.backend);
     await exclusive(opts.backend, async () => {
@@ -239,7 +241,13 @@ export class TfjsEngine implements InferenceEngine {
   }
 
   dispose(): void {
-    for (const id of [...this.models.keys()]) this.drop(id);
+    try {
+      for (const id of [...this.models.keys()]) this.drop(id);
+    } catch (e) {
+      // With its context lost, the webgl backend's textures are gone already; freeing them may throw.
+      if (!(this.backend === 'webgl' && webglLost())) throw e;
+      this.models.clear();
+    }
   }
 
   /** Frees a model's weights (`all` and `logits` share its layers and hold no reference count of their own). */
@@ -452,13 +460,71 @@ let queue: Promise<unknown> = Promise.resolve();
 
 function exclusive<T>(backend: TfjsBackend, fn: () => Promise<T>): Promise<T> {
   const run = queue.then(async () => {
+    if (backend === 'webgl' && webglLost()) throw new EngineLostError(LOST);
     if (tf.getBackend() !== backend && !(await tf.setBackend(backend))) {
       throw new Error(`tfjs engine: the ${backend} backend stopped working`);
     }
-    return fn();
+    let result: T;
+    try {
+      // A read in flight when the context goes waits forever on its fence: the loss event ends the call instead.
+      result = backend === 'webgl' ? await Promise.race([fn(), webglLoss()]) : await fn();
+    } catch (e) {
+      if (backend === 'webgl' && webglLost()) throw new EngineLostError(LOST);
+      throw e;
+    }
+    // NOTE: a context lost during the call leaves no error, only reads of zeros: checked after, not only before.
+    if (backend === 'webgl' && webglLost()) throw new EngineLostError(LOST);
+    return result;
   });
   queue = run.catch(() => undefined);
   return run;
+}
+
+const LOST = 'the WebGL context was lost (the GPU was reset or the browser reclaimed it)';
+
+/** The started webgl backend's GPGPU context (tfjs-backend-webgl internals, as of 4.22), if any. */
+function webglGpgpu(): { gl: WebGLRenderingContext; itemsToPoll: unknown[] } | undefined {
+  // The registry, not tf.findBackend: that would start a backend not started yet.
+  return (tf.engine().registry.webgl as { gpgpu?: { gl: WebGLRenderingContext; itemsToPoll: unknown[] } } | undefined)?.gpgpu;
+}
+
+/** Whether the webgl backend (once started) has lost its context: checked before and after every call. */
+function webglLost(): boolean {
+  return webglGpgpu()?.gl.isContextLost() ?? false;
+}
+
+const losses = new WeakMap<object, Promise<never>>();
+
+/** Rejects with EngineLostError when the webgl backend's canvas fires `webglcontextlost`. */
+function webglLoss(): Promise<never> {
+  const gl = webglGpgpu()?.gl;
+  if (!gl) return new Promise<never>(() => undefined);
+  let lost = losses.get(gl);
+  if (!lost) {
+    lost = new Promise<never>((_, reject) => {
+      gl.canvas.addEventListener('webglcontextlost', () => reject(new EngineLostError(LOST)), { once: true });
+    });
+    lost.catch(() => undefined); // raced per call; nobody may be waiting when it fires
+    losses.set(gl, lost);
+  }
+  return lost;
+}
+
+/**
+ * A webgl backend with a lost context never works again: it is replaced by a fresh one (registered under the same
+ * name, so it makes a new canvas and context when first used); whether that works is the new engine's start.
+ */
+function replaceLostWebgl(): void {
+  if (!webglLost()) return;
+  // Fences on a lost context never pass: without this the backend's poll loop would run for as long as the page.
+  webglGpgpu()!.itemsToPoll.length = 0;
+  const factory = tf.findBackendFactory('webgl');
+  try {
+    tf.removeBackend('webgl'); // disposes the old backend: calls into a lost context do nothing
+  } catch {
+    // its device is gone: nothing left to free
+  }
+  tf.registerBackend('webgl', factory, 2); // 2: tfjs-backend-webgl's own priority
 }
 
 const registering = new Map<TfjsBackend, Promise<void>>();

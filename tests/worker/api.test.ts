@@ -2,34 +2,18 @@
 // page talks to its Web Worker), then in a real worker_threads worker through the restarting client: crash →
 // restart + retry, hang → timeout, errors crossing as Errors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Comlink from 'comlink';
-import { MessageChannel } from 'node:worker_threads';
 import { createService } from '../../worker/service.ts';
-import { BUNDLED_MODELS, nodeDeps } from '../../worker/node-deps.ts';
+import { nodeDeps } from '../../worker/node-deps.ts';
 import { createNodeClient } from '../../worker/client-node.ts';
-import type { AnalyzeOptions, AnalyzeResult, EngineChoice, ModelId, ModelSource, SeeingDigitsApi } from '../../worker/api.ts';
+import type { AnalyzeOptions, AnalyzeResult, EngineChoice, ModelId, ModelSource } from '../../worker/api.ts';
 import { barPixels, blankImage, modelFiles, ringImage } from './fixtures.ts';
 import { maxRelDiff } from '../helpers/random.ts';
+import { serviceOverChannel, shippedSources } from '../helpers/service.ts';
 
 const ALL: AnalyzeOptions = { activations: true, saliency: { method: 'gradient' } };
 
-/** The service behind Comlink over a MessageChannel, recording the transfer list of every reply. */
-function inProcess(): { api: Comlink.Remote<SeeingDigitsApi>; transfers: Transferable[][]; close(): void } {
-  const { port1, port2 } = new MessageChannel();
-  const transfers: Transferable[][] = [];
-  const spy: Comlink.Endpoint = {
-    postMessage: (msg: unknown, transfer?: Transferable[]) => {
-      transfers.push(transfer ?? []);
-      port1.postMessage(msg, transfer as never);
-    },
-    addEventListener: port1.addEventListener.bind(port1) as Comlink.Endpoint['addEventListener'],
-    removeEventListener: port1.removeEventListener.bind(port1) as Comlink.Endpoint['removeEventListener'],
-    start: () => port1.start(),
-  };
-  Comlink.expose(createService(nodeDeps({ defaultModels: {} })), spy);
-  const api = Comlink.wrap<SeeingDigitsApi>(port2 as unknown as Comlink.Endpoint);
-  return { api, transfers, close: () => (port1.close(), port2.close()) };
-}
+/** The service with no default models (each test gives its own). */
+const inProcess = () => serviceOverChannel(nodeDeps({ defaultModels: {} }));
 
 let files: Record<ModelId, ModelSource>;
 beforeAll(async () => {
@@ -221,8 +205,7 @@ describe('numbers: an image of several digits', () => {
   it('the shipped models read "1973" digit by digit: boxes left to right, every model on every digit, arrays transferred', async () => {
     const { renderNumber } = await import('../../src/data/printed-numbers-node.ts');
     const { api, transfers, close } = inProcess();
-    const shipped = { mlp: { url: new URL('mlp/model.json', BUNDLED_MODELS).href }, cnn: { url: new URL('cnn/model.json', BUNDLED_MODELS).href } };
-    await api.init({ models: shipped });
+    await api.init({ models: shippedSources() });
     const image = renderNumber('1973', 'DejaVu Sans', 40, 0.1, { ink: '#000000', paper: '#ffffff' });
     const r = await api.analyze({ kind: 'image', image }, { saliency: { method: 'gradient' } });
     if (!r.ok) throw new Error(r.message);

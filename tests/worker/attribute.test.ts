@@ -2,44 +2,21 @@
 // input transferred (not copied), images preprocessed first, targets and interventions carried over, malformed
 // requests refused with messages that name the call, and the same through the restarting client in a worker thread.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Comlink from 'comlink';
-import { MessageChannel } from 'node:worker_threads';
-import { createService } from '../../worker/service.ts';
-import { nodeDeps } from '../../worker/node-deps.ts';
 import { createNodeClient } from '../../worker/client-node.ts';
-import type { AttributeOptions, SeeingDigitsApi, Target } from '../../worker/api.ts';
+import type { AttributeOptions, Target } from '../../worker/api.ts';
 import type { InferenceEngine } from '../../src/engines/types.ts';
-import { createSimdEngineNode } from '../../src/engines/simd-node.ts';
 import { attribute } from '../../src/interpret/saliency.ts';
 import { preprocess } from '../../src/preprocess/mnist.ts';
 import { digit, paint } from '../helpers/digits.ts';
-import { shippedModel } from '../helpers/attrib.ts';
-
-function inProcess() {
-  const { port1, port2 } = new MessageChannel();
-  /** Byte lengths of the buffers each message transferred (read before they are detached). */
-  const transfers: number[][] = [];
-  const spy: Comlink.Endpoint = {
-    postMessage: (msg: unknown, transfer?: Transferable[]) => {
-      transfers.push((transfer ?? []).map((b) => (b as ArrayBuffer).byteLength));
-      port1.postMessage(msg, transfer as never);
-    },
-    addEventListener: port1.addEventListener.bind(port1) as Comlink.Endpoint['addEventListener'],
-    removeEventListener: port1.removeEventListener.bind(port1) as Comlink.Endpoint['removeEventListener'],
-    start: () => port1.start(),
-  };
-  Comlink.expose(createService(nodeDeps()), spy);
-  return { api: Comlink.wrap<SeeingDigitsApi>(port2 as unknown as Comlink.Endpoint), transfers, close: () => (port1.close(), port2.close()) };
-}
+import { serviceOverChannel, shippedSimdEngine } from '../helpers/service.ts';
 
 let engine: InferenceEngine;
 beforeAll(async () => {
-  engine = await createSimdEngineNode();
-  for (const id of ['mlp', 'cnn'] as const) await engine.load(id, await shippedModel(id));
+  engine = await shippedSimdEngine();
 });
 
 describe('attribute over a MessageChannel (shipped models, SIMD engine)', () => {
-  const w = inProcess();
+  const w = serviceOverChannel();
   afterAll(() => w.close());
 
   it('every method gives the library\'s map; map and input are transferred', async () => {
@@ -52,7 +29,7 @@ describe('attribute over a MessageChannel (shipped models, SIMD engine)', () => 
       ['mlp', { method: 'gradient-x-input', target: { class: 4 }, hooks: [{ at: 'hidden1.out', units: [1, 2, 3], mode: 'zero' }] }],
     ];
     for (const [id, opts] of cases) {
-      const before = w.transfers.length;
+      const before = w.sizes.length;
       const r = await w.api.attribute(id, { kind: 'mnist', pixels: x.slice() }, opts);
       if (!r.ok) throw new Error(r.message);
       const want = await attribute(engine, id, x, opts);
@@ -60,7 +37,7 @@ describe('attribute over a MessageChannel (shipped models, SIMD engine)', () => 
       expect([r.score, r.baselineScore]).toEqual([want.score, want.baselineScore]);
       expect(r.target).toEqual(opts.target);
       expect(Array.from(r.input)).toEqual(Array.from(x));
-      const sent = w.transfers.slice(before).flat();
+      const sent = w.sizes.slice(before).flat();
       expect(sent.length).toBeGreaterThan(0);
       expect(sent.filter((bytes) => bytes >= 784 * 4).length).toBeGreaterThanOrEqual(2); // the map and the input
     }

@@ -3,48 +3,22 @@
 // { hooks } shows predictions, activations and saliency of the intervened model; malformed requests are refused
 // with messages that name the call; the same calls work through the restarting client in a worker thread.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Comlink from 'comlink';
-import { MessageChannel } from 'node:worker_threads';
 import { readFile } from 'node:fs/promises';
-import { createService } from '../../worker/service.ts';
-import { BUNDLED_MODELS, nodeDeps } from '../../worker/node-deps.ts';
 import { createNodeClient } from '../../worker/client-node.ts';
-import type { AnalyzeOptions, AnalyzeResult, HookPointName, Intervention, SeeingDigitsApi } from '../../worker/api.ts';
-import { createSimdEngineNode } from '../../src/engines/simd-node.ts';
+import type { AnalyzeOptions, AnalyzeResult, HookPointName, Intervention } from '../../worker/api.ts';
 import type { InferenceEngine } from '../../src/engines/types.ts';
 import { loadModelFromDir } from '../../src/model/format-node.ts';
-import { loadMeansFromDir } from '../../src/interpret/means-node.ts';
 import { decodeMeans, encodeMeans } from '../../src/interpret/means.ts';
 import { mnistTest } from '../helpers/digits.ts';
 import { maxRelDiff } from '../helpers/random.ts';
+import { serviceOverChannel, shippedDir, shippedSimdEngine } from '../helpers/service.ts';
 
-function inProcess(): { api: Comlink.Remote<SeeingDigitsApi>; transfers: Transferable[][]; close(): void } {
-  const { port1, port2 } = new MessageChannel();
-  const transfers: Transferable[][] = [];
-  const spy: Comlink.Endpoint = {
-    postMessage: (msg: unknown, transfer?: Transferable[]) => {
-      transfers.push(transfer ?? []);
-      port1.postMessage(msg, transfer as never);
-    },
-    addEventListener: port1.addEventListener.bind(port1) as Comlink.Endpoint['addEventListener'],
-    removeEventListener: port1.removeEventListener.bind(port1) as Comlink.Endpoint['removeEventListener'],
-    start: () => port1.start(),
-  };
-  Comlink.expose(createService(nodeDeps()), spy); // the shipped models by default
-  const api = Comlink.wrap<SeeingDigitsApi>(port2 as unknown as Comlink.Endpoint);
-  return { api, transfers, close: () => (port1.close(), port2.close()) };
-}
+const inProcess = () => serviceOverChannel(); // the shipped models by default
 
 const digits = (first: number, count: number) => mnistTest().images.slice(first * 784, (first + count) * 784);
-const dir = (id: string) => new URL(`${id}/`, BUNDLED_MODELS).pathname;
-
 let engine: InferenceEngine;
 beforeAll(async () => {
-  engine = await createSimdEngineNode();
-  for (const id of ['mlp', 'cnn']) {
-    const model = await loadModelFromDir(dir(id));
-    await engine.load(id, model, { means: await loadMeansFromDir(dir(id), model.spec) });
-  }
+  engine = await shippedSimdEngine();
 });
 
 describe('hooks over a MessageChannel (shipped models, SIMD engine)', () => {
@@ -125,17 +99,17 @@ describe('hooks over a MessageChannel (shipped models, SIMD engine)', () => {
 
   it('models given as files: means with them allow mean-ablation, without them it is refused clearly', async () => {
     const { api, close } = inProcess();
-    const modelJson = JSON.parse(await readFile(`${dir('mlp')}model.json`, 'utf8'));
-    const b = await readFile(`${dir('mlp')}group1-shard1of1.bin`);
+    const modelJson = JSON.parse(await readFile(`${shippedDir('mlp')}model.json`, 'utf8'));
+    const b = await readFile(`${shippedDir('mlp')}group1-shard1of1.bin`);
     const weights = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
     const hooks: Intervention[] = [{ at: 'hidden2.out', units: [1], mode: 'mean' }];
     await api.init({ models: { mlp: { modelJson, weights } } });
     await expect(api.runWithHooks('mlp', digits(0, 1), hooks)).rejects.toThrow(/runWithHooks: hook 0 at hidden2\.out: no means are loaded for model/);
-    const m = await readFile(`${dir('mlp')}means.bin`);
+    const m = await readFile(`${shippedDir('mlp')}means.bin`);
     const means = m.buffer.slice(m.byteOffset, m.byteOffset + m.byteLength) as ArrayBuffer;
     await api.init({ models: { mlp: { modelJson, weights, means } } });
     expect((await api.runWithHooks('mlp', digits(0, 1), hooks)).logits.length).toBe(10);
-    const spec = (await loadModelFromDir(dir('mlp'))).spec;
+    const spec = (await loadModelFromDir(shippedDir('mlp'))).spec;
     const other = encodeMeans({ ...spec, name: 'other' }, decodeMeans(means, spec), 'MNIST test', 10_000);
     await expect(api.init({ models: { mlp: { modelJson, weights, means: other.buffer as ArrayBuffer } } })).rejects.toThrow(
       /init: model mlp: means file for model seeing-digits-mlp: it was made for model "other"/,

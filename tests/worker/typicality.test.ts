@@ -5,19 +5,19 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createService } from '../../worker/service.ts';
-import { BUNDLED_MODELS, nodeDeps } from '../../worker/node-deps.ts';
+import { nodeDeps } from '../../worker/node-deps.ts';
 import { MODEL_IDS, type AnalyzeResult } from '../../worker/api.ts';
 import { readTypicality, type TypicalityHeader } from '../../src/interpret/explorer-data.ts';
 import { mahalanobis } from '../../src/interpret/typicality.ts';
 import { mnistTest } from '../helpers/digits.ts';
+import { shippedDir } from '../helpers/service.ts';
 import { nonDigits } from '../../src/data/nondigits-node.ts';
 
 const api = createService(nodeDeps());
 
 function fit(id: string) {
-  const dir = new URL(`${id}/`, BUNDLED_MODELS);
-  const bin = readFileSync(new URL('typicality.bin', dir));
-  const head = JSON.parse(readFileSync(new URL('typicality.json', dir), 'utf8')) as TypicalityHeader;
+  const bin = readFileSync(`${shippedDir(id)}typicality.bin`);
+  const head = JSON.parse(readFileSync(`${shippedDir(id)}typicality.json`, 'utf8')) as TypicalityHeader;
   return readTypicality(head, bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
 }
 
