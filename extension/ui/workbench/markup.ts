@@ -107,6 +107,8 @@ export function resultsMarkup(): Node[] {
       h('button', { class: 'btn', type: 'button', 'data-testid': 'retry' }, 'Retry'),
     ),
     h('div', { class: 'banner warn', 'data-testid': 'warning', role: 'status', hidden: true }),
+    // The engine had to be picked again (a lost WebGL context): what happened, for a while after.
+    h('div', { class: 'banner', 'data-testid': 'engine-notice', role: 'status', hidden: true }),
     h('div', { class: 'preds', 'data-testid': 'predictions' }),
     h('p', { class: 'typicality', 'data-testid': 'typicality', hidden: true }),
   ];

@@ -273,6 +273,17 @@ export class Workbench implements WorkbenchContext {
     this.view.rerender(this.target, this.settings.value, t);
   }
 
+  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** The worker had to pick its engine again (e.g. the WebGL context was lost): said above the results for 20 s. */
+  private showNotice(text: string): void {
+    const el = this.q('engine-notice');
+    el.textContent = text;
+    el.hidden = false;
+    clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => (el.hidden = true), 20_000);
+  }
+
   private fail(e: unknown): void {
     const noModels = e instanceof NoModelsError;
     this.setChip('failed', noModels ? 'No models' : 'Engine stopped');
@@ -293,7 +304,8 @@ export class Workbench implements WorkbenchContext {
     this.q('error').hidden = true;
     this.view.render(a, this.target, this.settings.value, this.theme, this.digitNote);
     const running = this.engine.current?.info.kind;
-    if (running && a.result.engine !== running) this.setChip('ready', ENGINE_LABELS[a.result.engine]);
+    if (a.result.notice) this.showNotice(a.result.notice);
+    if (a.result.notice || (running && a.result.engine !== running)) this.setChip('ready', ENGINE_LABELS[a.result.engine], a.result.notice ?? '');
     for (const fn of this.listeners) fn(a);
     this.latency.rendered(a, performance.now() - t0);
   }
