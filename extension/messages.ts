@@ -44,6 +44,8 @@ export interface PanelResult {
   digits?: PanelDigit[];
   /** The analysed image's [width, height] (digit boxes are in its pixels), when known. */
   imageSize?: [number, number];
+  /** The engine had to be picked again (e.g. a lost WebGL context): what happened. */
+  notice?: string;
 }
 
 export interface PanelDigit {
@@ -154,7 +156,8 @@ export function isPanelResult(v: unknown): v is PanelResult {
     isStr(v.engine, 64) &&
     isNum(v.ms) &&
     (v.digits === undefined || isPanelNumber(v)) &&
-    (v.imageSize === undefined || (isNums(v.imageSize, 2) && v.imageSize.every((n) => n > 0)))
+    (v.imageSize === undefined || (isNums(v.imageSize, 2) && v.imageSize.every((n) => n > 0))) &&
+    (v.notice === undefined || isStr(v.notice, 300))
   );
 }
 

@@ -82,7 +82,12 @@ export function resultView(r: PanelResult): Node[] {
 }
 
 export const footer = (r: PanelResult): HTMLElement =>
-  h('div', { class: 'footer' }, h('span', { 'data-testid': 'engine', 'data-engine': r.engine }, `Engine: ${ENGINE_LABELS[r.engine as EngineKind] ?? r.engine}`), h('span', {}, `${r.ms.toFixed(0)} ms`));
+  h(
+    'div',
+    { class: 'footer' },
+    h('span', { 'data-testid': 'engine', 'data-engine': r.engine, ...(r.notice ? { title: r.notice } : {}) }, `Engine: ${ENGINE_LABELS[r.engine as EngineKind] ?? r.engine}${r.notice ? ' (picked again)' : ''}`),
+    h('span', {}, `${r.ms.toFixed(0)} ms`),
+  );
 
 const swatch = (colour: string) => styled(h('span', { class: 'swatch' }), { background: colour });
 

@@ -27,6 +27,7 @@ export function toOutcome(r: AnalyzeResult, size?: { width: number; height: numb
     result.digits = r.digits.map((d) => ({ box: [d.box.x, d.box.y, d.box.width, d.box.height], input: Array.from(d.input), models: models(d.models) }));
     if (size) result.imageSize = [size.width, size.height];
   }
+  if (r.notice) result.notice = r.notice.slice(0, 300);
   return { ok: true, result };
 }
 

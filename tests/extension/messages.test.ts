@@ -116,3 +116,23 @@ describe('panel results with typicality', () => {
     expect(isAnalyzeOutcome(withTypicality({ distance: 5, closest: 1, threshold: 11.8 }))).toBe(false);
   });
 });
+
+describe('panel results with an engine notice', () => {
+  it('carries the worker’s notice (engine picked again) to the panel, and refuses a malformed one', async () => {
+    const { toOutcome } = await import('../../extension/shared/outcome.ts');
+    const r = result();
+    const analyzed = {
+      ok: true as const,
+      input: new Float32Array(784),
+      models: r.models.map((m) => ({ id: m.id, digit: m.digit, probs: Float32Array.from(m.probs) })),
+      engine: 'tfjs-wasm' as const,
+      ms: 2,
+      notice: 'The WebGL context was lost; the models now run on tfjs-wasm.',
+    };
+    const out = toOutcome(analyzed as never);
+    expect(out.ok && out.result.notice).toBe(analyzed.notice);
+    expect(isAnalyzeOutcome(out)).toBe(true);
+    expect(isAnalyzeOutcome({ ok: true, result: { ...result(), notice: 42 } })).toBe(false);
+    expect(isAnalyzeOutcome({ ok: true, result: { ...result(), notice: 'x'.repeat(301) } })).toBe(false);
+  });
+});
