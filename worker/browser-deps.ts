@@ -38,9 +38,10 @@ export function browserServiceDeps(base: string): ServiceDeps {
       if (!head?.ok || !bin?.ok) return undefined;
       return readTypicality((await head.json()) as TypicalityHeader, await bin.arrayBuffer());
     },
-    simdWasm: async (url) => {
+    simdWasm: async (url, use = 'inference') => {
       // Without it the selector records why and moves on to TensorFlow.js.
       if (!url) throw new Error('init() was not given wasm.simd, the URL of engine.wasm');
+      if (use === 'training') return fetchBytes(resolve(url));
       // The relaxed-SIMD build beside it where this browser has relaxed SIMD (inference only; src/wasm/wasm.ts).
       return inferenceWasm((relaxed) => fetchBytes(relaxed ? relaxedUrl(resolve(url)).href : resolve(url)));
     },

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ModelId, ModelSource } from './api.ts';
 import type { ServiceDeps } from './service.ts';
-import { ENGINE_WASM, readInferenceWasm } from '../src/wasm/node.ts';
+import { ENGINE_WASM, readEngineWasm, readInferenceWasm } from '../src/wasm/node.ts';
 import { loadModelFromUrl } from '../src/model/format.ts';
 import { loadModelFromDir } from '../src/model/format-node.ts';
 import type { LoadedModel } from '../src/model/spec.ts';
@@ -47,9 +47,13 @@ function loadMeansNode(url: string, spec: LoadedModel['spec']) {
   return loadMeansFromDir(url.startsWith('file:') ? fileURLToPath(url) : url, spec);
 }
 
-/** InitOptions.wasm.simd as a path or file: URL, else build/engine.wasm (the relaxed build beside it where supported). */
-function simdWasm(url?: string): Promise<BufferSource> {
-  return readInferenceWasm(url ? (url.startsWith('file:') ? new URL(url) : pathToFileURL(url)) : ENGINE_WASM);
+/**
+ * InitOptions.wasm.simd as a path or file: URL, else build/engine.wasm: for inference the relaxed build beside it
+ * where supported, for training the baseline itself.
+ */
+function simdWasm(url?: string, use: 'inference' | 'training' = 'inference'): Promise<BufferSource> {
+  const file = url ? (url.startsWith('file:') ? new URL(url) : pathToFileURL(url)) : ENGINE_WASM;
+  return use === 'training' ? readEngineWasm(file) : readInferenceWasm(file);
 }
 
 function bundledModels(): Partial<Record<ModelId, ModelSource>> {

@@ -71,8 +71,11 @@ export interface ServiceDeps {
   loadTypicality?: (url: string) => Promise<TypicalityData | undefined>;
   /** Reads means.bin beside a model.json url (undefined when there is none: mean-ablation is then refused). */
   loadMeans?: (url: string, spec: LoadedModel['spec']) => Promise<HookMeans | undefined>;
-  /** The SIMD engine's module bytes; `url` is InitOptions.wasm.simd when given. */
-  simdWasm: (url?: string) => Promise<BufferSource>;
+  /**
+   * The SIMD engine's module bytes; `url` is InitOptions.wasm.simd when given. For inference the relaxed-SIMD build
+   * where it runs; `training`: always the baseline build, so a seed trains the same weights on every CPU.
+   */
+  simdWasm: (url?: string, use?: 'inference' | 'training') => Promise<BufferSource>;
   /** Resolves InitOptions.wasm.tfjs (or supplies a default); undefined lets tfjs find its files itself. */
   tfjsWasmPath?: (path?: string) => string | undefined;
   /** Models loaded when init() is called with none and none are loaded yet. */
@@ -137,7 +140,7 @@ export function createService(deps: ServiceDeps): SeeingDigitsApi {
     (runner ??= createTrainRunner({
       engine: async () => {
         if (!(deps.env?.simd ?? simdSupported())) throw new RequestError('training needs WebAssembly SIMD, which this browser lacks');
-        return instantiateEngine(await deps.simdWasm(state?.wasm.simd));
+        return instantiateEngine(await deps.simdWasm(state?.wasm.simd, 'training'));
       },
       loadDigits: async (url) => {
         if (!deps.loadDigits) throw new RequestError('trainStart: this worker has no MNIST data to train on');

@@ -167,3 +167,15 @@ describe('training in a worker thread through the restarting client', () => {
     }
   });
 });
+
+describe('the training engine', () => {
+  it('is the baseline build even where the relaxed-SIMD build would run inference (same weights on every CPU)', async () => {
+    const deps = nodeDeps({ defaultModels: {} });
+    const uses: (string | undefined)[] = [];
+    const api = createService({ ...deps, simdWasm: (url, use) => (uses.push(use), deps.simdWasm(url, use)) });
+    await api.init({ engine: 'simd' });
+    await api.trainStart({ ...CONFIG, epochs: 1, limit: { train: 600, test: 100 } });
+    await finish(api);
+    expect(uses).toEqual([undefined, 'training']); // the inference engine chose its build; training asked for the baseline
+  });
+});
