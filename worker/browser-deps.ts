@@ -8,6 +8,7 @@ import { errorText } from '../src/util/guards.ts';
 import { MEANS_FILE, decodeMeans } from '../src/interpret/means.ts';
 import { inferenceWasm, relaxedUrl } from '../src/wasm/wasm.ts';
 import { loadMnistGz } from './mnist-browser.ts';
+import { startPeerThread } from './train-peer-client.ts';
 import { FILES, readTypicality, type TypicalityHeader } from '../src/interpret/explorer-data.ts';
 
 async function fetchBytes(url: string): Promise<ArrayBuffer> {
@@ -47,5 +48,6 @@ export function browserServiceDeps(base: string): ServiceDeps {
     },
     tfjsWasmPath: (path) => (path ? resolve(path) : undefined),
     loadDigits: (url) => loadMnistGz(resolve(url ?? '/mnist/')),
+    trainPeer: startPeerThread,
   };
 }

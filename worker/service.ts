@@ -54,6 +54,7 @@ import { readRow, type Digit } from '../src/preprocess/row.ts';
 import { argmax } from '../src/util/array.ts';
 import { engineMemoryBytes, instantiateEngine, simdSupported } from '../src/wasm/wasm.ts';
 import type { DigitSet } from '../src/train/session.ts';
+import type { GradientPeer, PeerPlan } from '../src/train/peer.ts';
 import { createTrainRunner } from './train-runner.ts';
 
 /** Test-only misbehaviour, so the client's crash and timeout handling can be tested against a real worker. */
@@ -80,6 +81,8 @@ export interface ServiceDeps {
   tfjsWasmPath?: (path?: string) => string | undefined;
   /** Models loaded when init() is called with none and none are loaded yet. */
   defaultModels?: Partial<Record<ModelId, ModelSource>>;
+  /** A second training thread (browsers: worker/train-peer-client.ts) with the engine build `wasm`; absent: one thread. */
+  trainPeer?: (wasm: BufferSource, plan: PeerPlan) => Promise<GradientPeer>;
   /** MNIST for training (both splits); `url` is TrainStartOptions.mnist (browsers). */
   loadDigits?: (url?: string) => Promise<{ train: DigitSet; test: DigitSet }>;
   /** Overrides the engine selector's environment checks. */
@@ -146,6 +149,7 @@ export function createService(deps: ServiceDeps): SeeingDigitsApi {
         if (!deps.loadDigits) throw new RequestError('trainStart: this worker has no MNIST data to train on');
         return deps.loadDigits(url);
       },
+      ...(deps.trainPeer ? { peer: async (plan) => deps.trainPeer!(await deps.simdWasm(state?.wasm.simd, 'training'), plan) } : {}),
     }));
 
   return {

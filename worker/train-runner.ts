@@ -16,6 +16,7 @@ import type { TrainConfig } from '../src/train/config.ts';
 import type { TrainAction, TrainCheckpoint, TrainEvent, TrainPlan, TrainStartOptions, TrainStatus, TrainUpdate } from './api.ts';
 import { RequestError, checkInputs } from './validate.ts';
 import { INPUT_SIZE } from '../src/model/shipped.ts';
+import type { GradientPeer, PeerPlan } from '../src/train/peer.ts';
 
 /** Training time between yields to the worker's message queue. */
 const SLICE_MS = 40;
@@ -29,10 +30,14 @@ export interface TrainDeps {
   engine: () => Promise<EngineExports>;
   /** MNIST, both splits; `url` is TrainStartOptions.mnist. */
   loadDigits: (url?: string) => Promise<{ train: DigitSet; test: DigitSet }>;
+  /** A second training thread planned for `plan` (browsers); absent: runs use one thread. */
+  peer?: (plan: PeerPlan) => Promise<GradientPeer>;
 }
 
 interface Run {
   session: TrainSession;
+  /** The second thread, when the run uses two. */
+  peer?: GradientPeer;
   config: TrainConfig;
   state: TrainStatus['state'];
   error?: string;
@@ -101,11 +106,13 @@ export function createTrainRunner(deps: TrainDeps) {
       // Too large for the engine's memory, a checkpoint that does not fit: the request's fault, said plainly.
       throw new RequestError(`trainStart: ${errorText(e)}`);
     }
+    const threads = await secondThread(opts.threads, session, checked.spec);
     stop();
     events = [];
     const gen = ++generation;
     run = {
       session,
+      peer: threads.peer,
       config,
       state: 'running',
       generation: gen,
@@ -124,12 +131,28 @@ export function createTrainRunner(deps: TrainDeps) {
       batchesPerEpoch: session.batches,
       epoch: firstEpoch,
       engine: 'simd',
+      threads: threads.peer ? 2 : 1,
+      ...(threads.note ? { threadsNote: threads.note } : {}),
     };
+  }
+
+  /** The second thread asked for, or why there is none (the run then uses one: never fails for it). */
+  async function secondThread(asked: unknown, session: TrainSession, spec: PeerPlan['spec']): Promise<{ peer?: GradientPeer; note?: string }> {
+    if (asked === undefined || asked === 1) return {};
+    if (asked !== 2) throw new RequestError(`trainStart: threads must be 1 or 2, not ${JSON.stringify(asked)}`);
+    if (!deps.peer) return { note: 'this worker cannot start a second thread' };
+    if (session.opts.batch % 2) return { note: `a batch of ${session.opts.batch} does not split over two threads` };
+    try {
+      return { peer: await deps.peer({ spec, capacity: session.opts.batch / 2 }) };
+    } catch (e) {
+      return { note: errorText(e) };
+    }
   }
 
   function stop() {
     if (run && (run.state === 'running' || run.state === 'paused')) run.state = 'stopped';
     generation++;
+    run?.peer?.close();
   }
 
   async function loop(r: Run): Promise<void> {
@@ -144,11 +167,14 @@ export function createTrainRunner(deps: TrainDeps) {
         const t0 = performance.now();
         while (performance.now() - t0 < SLICE_MS && !session.epochTrained) {
           const before = performance.now();
-          session.runBatches(1, (b) => {
+          const onBatch = (b: { batchLoss: number; batchCorrect: number }) => {
             r.window.loss += b.batchLoss;
             r.window.correct += b.batchCorrect;
             r.window.seen += 1;
-          });
+          };
+          if (r.peer) await session.runBatchesWith(r.peer, 1, onBatch);
+          else session.runBatches(1, onBatch);
+          if (r.generation !== generation) return; // stopped or replaced while the second thread worked
           const ms = performance.now() - before;
           r.window.ms += ms;
           r.epochMs += ms;
@@ -162,6 +188,8 @@ export function createTrainRunner(deps: TrainDeps) {
     } catch (e) {
       r.state = 'failed';
       r.error = errorText(e);
+    } finally {
+      if (r.state !== 'running' && r.state !== 'paused') r.peer?.close();
     }
   }
 

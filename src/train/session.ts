@@ -15,6 +15,8 @@ import { evaluate, type Metrics } from './evaluate.ts';
 import { argmax } from '../util/array.ts';
 import { Optimizer, type OptimizerName, type OptimizerState } from './optimizer.ts';
 import { createAugmenter } from './augment.ts';
+import { flatParams, type GradientPeer } from './peer.ts';
+import { gradSlots, sumSlotsInto } from './parallel-grads.ts';
 
 /** A labelled set of 28×28 digits: count × 784 floats in [0, 1] (the shape src/data/mnist-node.ts loads). */
 export interface DigitSet {
@@ -146,46 +148,107 @@ export class TrainSession {
   /** Runs up to `max` batches of the current epoch (starting it if needed); returns how many ran. */
   runBatches(max: number, onBatch?: (info: BatchInfo) => void): number {
     if (this.done) return 0;
-    const { net, opts, optimizer, data } = this;
+    const { net, opts } = this;
     const e = (this.current ??= this.startEpoch());
-    const inSize = net.input.size;
-    const totalSteps = this.batches * opts.epochs;
-    const labels = this.labels;
     let ran = 0;
     for (; ran < max && e.next < this.batches; ran++) {
       const b = e.next++;
-      const input = net.arena.f32(net.input.ptr, opts.batch * inSize);
-      for (let i = 0; i < opts.batch; i++) {
-        const k = e.order[b * opts.batch + i];
-        const src = data.train.images.subarray(k * inSize, (k + 1) * inSize);
-        const dst = input.subarray(i * inSize, (i + 1) * inSize);
-        if (e.augment) e.augment(src, dst);
-        else dst.set(src);
-        labels[i] = data.train.labels[k];
-      }
+      this.fillBatch(e, b);
       net.forward(opts.batch);
-      const loss = net.loss(labels, opts.batch);
-      if (!Number.isFinite(loss)) throw new Error(`train: the loss became ${loss} at epoch ${e.epoch}; lower the learning rate`);
-      const probs = net.arena.f32(net.probs.ptr, opts.batch * net.classes);
-      let ok = 0;
-      for (let i = 0; i < opts.batch; i++) if (argmax(probs, i * net.classes, net.classes) === labels[i]) ok++;
+      const loss = this.checkLoss(net.loss(this.labels, opts.batch), e);
+      const ok = this.correct(0, opts.batch);
       net.backward(opts.batch);
-      e.lr = cosine(opts.lr, optimizer.step, totalSteps);
-      optimizer.apply(e.lr);
-      e.lossSum += loss * opts.batch;
-      e.correct += ok;
-      e.seen += opts.batch;
-      const w = this.window;
-      w.loss += loss * opts.batch;
-      w.correct += ok;
-      w.seen += opts.batch;
-      if (optimizer.step % CURVE_EVERY === 0) {
-        this.log.curve.push({ step: optimizer.step, loss: w.loss / w.seen, accuracy: w.correct / w.seen });
-        this.window = { loss: 0, correct: 0, seen: 0 };
-      }
-      onBatch?.({ epoch: e.epoch, batch: b + 1, batches: this.batches, loss: e.lossSum / e.seen, accuracy: e.correct / e.seen, batchLoss: loss, batchCorrect: ok });
+      this.stepAndLog(e, b, loss, ok, onBatch);
     }
     return ran;
+  }
+
+  /**
+   * The same on two threads: each batch's second half goes to `peer` (src/train/peer.ts) with the current
+   * parameters while this thread runs the first half; the two halves' mean gradients are averaged, then one
+   * optimiser step. Needs an even batch. Returns how many batches ran.
+   */
+  async runBatchesWith(peer: GradientPeer, max: number, onBatch?: (info: BatchInfo) => void): Promise<number> {
+    if (this.done) return 0;
+    const { net, opts } = this;
+    if (opts.batch % 2) throw new Error(`train: a batch of ${opts.batch} does not split over two threads`);
+    const e = (this.current ??= this.startEpoch());
+    const half = opts.batch / 2;
+    const inSize = net.input.size;
+    const slots = gradSlots(net);
+    const grads = (this.pairGrads ??= new Float32Array(2 * slots.total));
+    let ran = 0;
+    for (; ran < max && e.next < this.batches; ran++) {
+      const b = e.next++;
+      this.fillBatch(e, b);
+      const images = net.arena.f32(net.input.ptr, opts.batch * inSize).slice(half * inSize);
+      const remote = peer.step({ params: flatParams(net), images, labels: this.labels.slice(half), count: half });
+      // Settled at once, so a failure of this thread's half does not leave the peer's rejection unhandled.
+      remote.catch(() => undefined);
+      net.forward(half);
+      const own = net.loss(this.labels.subarray(0, half), half);
+      const ok = this.correct(0, half);
+      net.backward(half);
+      for (const g of slots.list) grads.set(net.arena.f32(g.ptr, g.len), g.offset);
+      const theirs = await remote;
+      if (theirs.grads.length !== slots.total) throw new Error(`train: the second thread sent ${theirs.grads.length} gradients, not ${slots.total}`);
+      grads.set(theirs.grads, slots.total);
+      sumSlotsInto(net, slots, grads, 2);
+      const loss = this.checkLoss((own + theirs.loss) / 2, e);
+      this.stepAndLog(e, b, loss, ok + theirs.correct, onBatch);
+    }
+    return ran;
+  }
+
+  /** The two halves' gradients side by side (runBatchesWith), allocated once. */
+  private pairGrads?: Float32Array;
+
+  /** Batch `b` of epoch `e` (augmented if asked) into the network's input, its labels into this.labels. */
+  private fillBatch(e: Epoch, b: number): void {
+    const { net, opts, data } = this;
+    const inSize = net.input.size;
+    const input = net.arena.f32(net.input.ptr, opts.batch * inSize);
+    for (let i = 0; i < opts.batch; i++) {
+      const k = e.order[b * opts.batch + i];
+      const src = data.train.images.subarray(k * inSize, (k + 1) * inSize);
+      const dst = input.subarray(i * inSize, (i + 1) * inSize);
+      if (e.augment) e.augment(src, dst);
+      else dst.set(src);
+      this.labels[i] = data.train.labels[k];
+    }
+  }
+
+  private checkLoss(loss: number, e: Epoch): number {
+    if (!Number.isFinite(loss)) throw new Error(`train: the loss became ${loss} at epoch ${e.epoch}; lower the learning rate`);
+    return loss;
+  }
+
+  /** Correct predictions among the network's outputs first..first+n−1 (labels at the same places). */
+  private correct(first: number, n: number): number {
+    const { net } = this;
+    const probs = net.arena.f32(net.probs.ptr, (first + n) * net.classes);
+    let ok = 0;
+    for (let i = first; i < first + n; i++) if (argmax(probs, i * net.classes, net.classes) === this.labels[i]) ok++;
+    return ok;
+  }
+
+  /** The optimiser step on the gradients in place, and the batch's loss and accuracy into the logs. */
+  private stepAndLog(e: Epoch, b: number, loss: number, ok: number, onBatch?: (info: BatchInfo) => void): void {
+    const { opts, optimizer } = this;
+    e.lr = cosine(opts.lr, optimizer.step, this.batches * opts.epochs);
+    optimizer.apply(e.lr);
+    e.lossSum += loss * opts.batch;
+    e.correct += ok;
+    e.seen += opts.batch;
+    const w = this.window;
+    w.loss += loss * opts.batch;
+    w.correct += ok;
+    w.seen += opts.batch;
+    if (optimizer.step % CURVE_EVERY === 0) {
+      this.log.curve.push({ step: optimizer.step, loss: w.loss / w.seen, accuracy: w.correct / w.seen });
+      this.window = { loss: 0, correct: 0, seen: 0 };
+    }
+    onBatch?.({ epoch: e.epoch, batch: b + 1, batches: this.batches, loss: e.lossSum / e.seen, accuracy: e.correct / e.seen, batchLoss: loss, batchCorrect: ok });
   }
 
   /** After the epoch's last batch: validation and test metrics, logged. */

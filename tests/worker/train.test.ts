@@ -1,7 +1,11 @@
 // Training through the worker API on real MNIST: the service in-process (as tests/worker/api.test.ts does) and in a
 // real worker_threads worker. Runs use the first few thousand digits (limit) so they take seconds.
 import { afterAll, describe, expect, it } from 'vitest';
-import { createService } from '../../worker/service.ts';
+import { createService, type ServiceDeps } from '../../worker/service.ts';
+import { Network } from '../../src/model/network.ts';
+import { Arena, instantiateEngine } from '../../src/wasm/wasm.ts';
+import { initModel } from '../../src/train/architectures.ts';
+import { peerStep } from '../../src/train/peer.ts';
 import { nodeDeps } from '../../worker/node-deps.ts';
 import { createNodeClient } from '../../worker/client-node.ts';
 import type { SeeingDigitsApi, TrainConfig, TrainEvent, TrainUpdate } from '../../worker/api.ts';
@@ -177,5 +181,53 @@ describe('the training engine', () => {
     await api.trainStart({ ...CONFIG, epochs: 1, limit: { train: 600, test: 100 } });
     await finish(api);
     expect(uses).toEqual([undefined, 'training']); // the inference engine chose its build; training asked for the baseline
+  });
+});
+
+describe('training on two threads', () => {
+  /** The browser's second thread, in-process: its own engine instance running peerStep, answering a task later. */
+  const inProcessPeer: NonNullable<ServiceDeps['trainPeer']> = async (wasm, plan) => {
+    const net = new Network(new Arena(await instantiateEngine(wasm)), initModel(plan.spec, 0), plan.capacity);
+    return { step: (s) => new Promise((resolve) => setTimeout(() => resolve(peerStep(net, s)))), close: () => undefined };
+  };
+
+  it('runs each batch’s second half on the second thread, and trains what one thread trains (within float rounding)', async () => {
+    const two = createService(nodeDeps({ defaultModels: {}, trainPeer: inProcessPeer }));
+    const one = createService(nodeDeps({ defaultModels: {} }));
+    const config = { ...CONFIG, epochs: 1 };
+    const plan2 = await two.trainStart(config, { threads: 2 });
+    expect(plan2).toMatchObject({ threads: 2 });
+    expect(plan2.threadsNote).toBeUndefined();
+    const plan1 = await one.trainStart(config);
+    expect(plan1).toMatchObject({ threads: 1 });
+    const [r2, r1] = [await finish(two), await finish(one)];
+    expect(r2.last.status.state).toBe('done');
+    const [e2] = epochs(r2.events);
+    const [e1] = epochs(r1.events);
+    expect(e2.log.valAccuracy).toBeGreaterThan(0.8);
+    expect(Math.abs(e2.log.trainLoss - e1.log.trainLoss)).toBeLessThan(1e-4);
+    const [w2, w1] = [await weights(two), await weights(one)];
+    let diff = 0;
+    for (let t = 0; t < w1.length; t++) for (let i = 0; i < w1[t].length; i++) diff = Math.max(diff, Math.abs(w1[t][i] - w2[t][i]));
+    expect(diff).toBeLessThan(1e-4);
+  });
+
+  it('says why it runs on one thread: no second thread here, an odd batch; refuses a bad thread count', async () => {
+    const api = createService(nodeDeps({ defaultModels: {} }));
+    expect(await api.trainStart({ ...CONFIG, epochs: 1 }, { threads: 2 })).toMatchObject({ threads: 1, threadsNote: 'this worker cannot start a second thread' });
+    await api.trainControl('stop');
+    const odd = createService(nodeDeps({ defaultModels: {}, trainPeer: inProcessPeer }));
+    expect(await odd.trainStart({ ...CONFIG, batch: 33, epochs: 1 }, { threads: 2 })).toMatchObject({ threads: 1, threadsNote: 'a batch of 33 does not split over two threads' });
+    await odd.trainControl('stop');
+    await expect(api.trainStart(CONFIG, { threads: 3 })).rejects.toThrow('trainStart: threads must be 1 or 2, not 3');
+  });
+
+  it('a second thread that fails ends the run with its message', async () => {
+    const api = createService(
+      nodeDeps({ defaultModels: {}, trainPeer: async () => ({ step: () => Promise.reject(new Error('the second training thread stopped: out of memory')), close: () => undefined }) }),
+    );
+    await api.trainStart({ ...CONFIG, epochs: 1 }, { threads: 2 });
+    const { last } = await finish(api);
+    expect(last.status).toMatchObject({ state: 'failed', error: 'the second training thread stopped: out of memory' });
   });
 });

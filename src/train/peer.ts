@@ -1,0 +1,86 @@
+/**
+ * Data-parallel training over message passing, for where threads share no memory (a browser worker without
+ * cross-origin isolation has no SharedArrayBuffer; src/train/parallel.ts is the shared-memory version for Node).
+ * The session (TrainSession.runBatchesWith) keeps the optimiser and the whole batch; each step it sends a peer the
+ * current parameters and the second half of the batch, computes the first half's gradients meanwhile, averages the
+ * two halves' gradients (parallel-grads.ts, as the Node workers do) and steps. The peer holds no state of its own
+ * (parameters arrive with every step), so pausing, resuming from a checkpoint or losing the peer changes nothing.
+ * Against one thread the only difference is the order the batch is summed in the parameter gradients.
+ */
+import type { Network } from '../model/network.ts';
+import type { ModelSpec } from '../model/spec.ts';
+import { argmax } from '../util/array.ts';
+import { gradSlots } from './parallel-grads.ts';
+
+/** One half-batch step, as the peer is asked it: the parameters to use, the inputs and labels. */
+export interface PeerStep {
+  /** Every parameter, kernel then bias, layer by layer (flatParams' order). */
+  params: Float32Array;
+  images: Float32Array;
+  labels: Uint8Array;
+  count: number;
+}
+
+export interface PeerResult {
+  /** The gradients of the mean loss over the peer's inputs, in gradSlots' order. */
+  grads: Float32Array;
+  loss: number;
+  correct: number;
+}
+
+/** The other thread of a two-thread training step. */
+export interface GradientPeer {
+  step(s: PeerStep): Promise<PeerResult>;
+  close(): void;
+}
+
+/** What a peer needs to plan its network: the model's layers and the most inputs a step sends it. */
+export interface PeerPlan {
+  spec: ModelSpec;
+  capacity: number;
+}
+
+/** Every parameter of `net` in one vector (kernel then bias, layer by layer). */
+export function flatParams(net: Network, out?: Float32Array): Float32Array {
+  let total = 0;
+  for (const p of net.params) total += p.kernelLen + p.biasLen;
+  const flat = out && out.length === total ? out : new Float32Array(total);
+  let o = 0;
+  for (const p of net.params) {
+    flat.set(net.arena.f32(p.kernel, p.kernelLen), o);
+    o += p.kernelLen;
+    if (p.biasLen) flat.set(net.arena.f32(p.bias, p.biasLen), o);
+    o += p.biasLen;
+  }
+  return flat;
+}
+
+/** Sets every parameter of `net` from flatParams' vector (and repacks the kernels). */
+export function setFlatParams(net: Network, flat: Float32Array): void {
+  let o = 0;
+  for (const p of net.params) {
+    if (o + p.kernelLen + p.biasLen > flat.length) break;
+    net.arena.f32(p.kernel, p.kernelLen).set(flat.subarray(o, o + p.kernelLen));
+    o += p.kernelLen;
+    if (p.biasLen) net.arena.f32(p.bias, p.biasLen).set(flat.subarray(o, o + p.biasLen));
+    o += p.biasLen;
+  }
+  if (o !== flat.length) throw new Error(`train: ${flat.length} parameters sent for a network of ${o}`);
+  net.repack();
+}
+
+/** The peer's side of a step on its own network (capacity ≥ count): what a peer thread runs for each message. */
+export function peerStep(net: Network, s: PeerStep): PeerResult {
+  setFlatParams(net, s.params);
+  net.setInput(s.images, s.count);
+  net.forward(s.count);
+  const loss = net.loss(s.labels, s.count);
+  const probs = net.arena.f32(net.probs.ptr, s.count * net.classes);
+  let correct = 0;
+  for (let i = 0; i < s.count; i++) if (argmax(probs, i * net.classes, net.classes) === s.labels[i]) correct++;
+  net.backward(s.count);
+  const slots = gradSlots(net);
+  const grads = new Float32Array(slots.total);
+  for (const g of slots.list) grads.set(net.arena.f32(g.ptr, g.len), g.offset);
+  return { grads, loss, correct };
+}

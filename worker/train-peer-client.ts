@@ -1,0 +1,60 @@
+/**
+ * The training worker's side of its second thread (browsers): starts worker/train-peer.ts and offers it as a
+ * GradientPeer (src/train/peer.ts). Inputs and parameters are moved, not copied, each way. A thread that fails or
+ * dies fails the step it was asked with a message saying so; close() ends it.
+ */
+import type { GradientPeer, PeerPlan, PeerResult, PeerStep } from '../src/train/peer.ts';
+
+export type PeerRequest = { kind: 'init'; wasm: BufferSource; plan: PeerPlan } | { kind: 'step'; step: PeerStep };
+export type PeerReply = { kind: 'ready' } | { kind: 'step'; result: PeerResult } | { kind: 'error'; message: string };
+
+/** The peer thread, started and planned for `plan` with the engine module `wasm` (the baseline build). */
+export async function startPeerThread(wasm: BufferSource, plan: PeerPlan): Promise<GradientPeer> {
+  const worker = new Worker(new URL('./train-peer.ts', import.meta.url), { type: 'module', name: 'seeing-digits-train-peer' });
+  let pending: { resolve(r: PeerReply): void; reject(e: Error): void } | undefined;
+  let dead: Error | undefined;
+  const fail = (why: string) => {
+    dead ??= new Error(`the second training thread stopped: ${why}`);
+    pending?.reject(dead);
+    pending = undefined;
+    worker.terminate();
+  };
+  worker.onmessage = (e: MessageEvent<PeerReply>) => {
+    const p = pending;
+    pending = undefined;
+    p?.resolve(e.data);
+  };
+  worker.onerror = (e) => {
+    e.preventDefault();
+    fail(e.message || 'it failed to load or crashed');
+  };
+  worker.onmessageerror = () => fail('a message could not be read');
+  const ask = (req: PeerRequest, transfer: Transferable[] = []): Promise<PeerReply> => {
+    if (dead) return Promise.reject(dead);
+    if (pending) return Promise.reject(new Error('the second training thread is busy'));
+    return new Promise<PeerReply>((resolve, reject) => {
+      pending = { resolve, reject };
+      worker.postMessage(req, transfer);
+    }).then((r) => {
+      if (r.kind === 'error') throw new Error(`the second training thread: ${r.message}`);
+      return r;
+    });
+  };
+  try {
+    await ask({ kind: 'init', wasm, plan });
+  } catch (e) {
+    worker.terminate();
+    throw e;
+  }
+  return {
+    async step(s) {
+      const r = await ask({ kind: 'step', step: s }, [s.params.buffer, s.images.buffer, s.labels.buffer]);
+      if (r.kind !== 'step') throw new Error('the second training thread answered out of turn');
+      return r.result;
+    },
+    close() {
+      dead ??= new Error('the second training thread was closed');
+      worker.terminate();
+    },
+  };
+}
