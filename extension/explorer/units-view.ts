@@ -12,7 +12,7 @@ import type { LoadedModel } from '../../src/model/spec.ts';
 import { MODEL_IDS, type ModelId } from '../../worker/api.ts';
 import { h } from '../shared/dom.ts';
 import { errorText } from '../shared/errors.ts';
-import { fmt } from '../shared/format.ts';
+import { fmt, pct } from '../shared/format.ts';
 import { MODEL_NAMES } from '../shared/labels.ts';
 import { modelsBase } from '../shared/session.ts';
 import { diverging, lutIndex } from '../ui/colormap.ts';
@@ -69,7 +69,10 @@ export class UnitsView implements View {
   /** The shown layer: its shape from the model, its statistics from units.json (none for the output layer). */
   private info: UnitLayer | null = null;
   private layerStats: UnitsLayer | undefined;
-  private images: { values: Float32Array; w: number; h: number; scale: number }[] = [];
+  /** Each unit's image as the grid draws it (the large view redraws it on the unit's own scale). */
+  private images: { values: Float32Array; w: number; h: number }[] = [];
+  /** The unit's value for the current sketch (marked on the histogram), or null. */
+  private nowValue: number | null = null;
 
   constructor(private readonly wb: WorkbenchContext, host: HTMLElement, private readonly ablation: Ablation) {
     this.detail = new DigitDetail(wb, () => ablation.hooks() ?? {});
@@ -153,7 +156,7 @@ export class UnitsView implements View {
       else images.push({ values: inc.values, w: Math.ceil(Math.sqrt(inc.values.length)), h: Math.ceil(inc.values.length / Math.ceil(Math.sqrt(inc.values.length))) });
     }
     const scale = Math.max(...images.map((i) => maxAbs(i.values))) || 1;
-    this.images = images.map((i) => ({ ...i, scale }));
+    this.images = images;
     this.grid.classList.toggle('uv-wide', images[0].w > images[0].h * 2);
     this.grid.replaceChildren(
       ...images.map((img, u) => {
@@ -240,6 +243,7 @@ export class UnitsView implements View {
     const out = a?.result.models.find((r) => r.id === this.model)?.layers?.find((x) => x.name === info.name);
     if (!out) {
       delete this.now.dataset.value;
+      this.markHistogram(null);
       return void this.now.replaceChildren(title, h('p', { class: 'help' }, a ? `This analysis has no output of ${info.name}.` : 'Draw a digit to see how this unit reacts.'));
     }
     const u = this.unit;
@@ -257,7 +261,7 @@ export class UnitsView implements View {
     } else v = out.out[u];
     const pre = out.pre?.[u];
     const name = out.activation === 'softmax' ? 'probability' : out.shape.length === 3 ? 'strongest output' : 'output';
-    const line: (string | HTMLElement)[] = [`Its ${name}: `, h('b', { 'data-testid': 'unit-value' }, fmt(v, 3))];
+    const line: (string | HTMLElement)[] = [`Its ${name}: `, h('b', { 'data-testid': 'unit-value' }, out.activation === 'softmax' ? pct(v) : fmt(v, 3))];
     if (pre !== undefined && out.shape.length === 1 && out.activation !== 'linear') line.push(` (${out.activation === 'softmax' ? 'logit' : 'pre-activation'} ${fmt(pre, 3)})`);
     if (l) {
       const share = shareBelow(l.histogram, l.histogram.counts[u], v);
@@ -266,6 +270,25 @@ export class UnitsView implements View {
     blocks.push(h('p', { class: 'uv-now-line' }, ...line));
     this.now.dataset.value = String(v);
     this.now.replaceChildren(...blocks);
+    this.markHistogram(v);
+  }
+
+  /**
+   * A line on the histogram where the sketch's value lies (in percent of the plot's width: it survives resizes).
+   * Placed a frame later: a new uPlot commits its scales after the call that made it.
+   */
+  private markHistogram(v: number | null): void {
+    this.nowValue = v;
+    requestAnimationFrame(() => this.nowValue === v && this.placeMark(v));
+  }
+
+  private placeMark(v: number | null): void {
+    const u = this.hist;
+    u?.over.querySelector('.uv-hist-mark')?.remove();
+    if (!u || v === null || u.scales.x.min == null || u.scales.x.max == null) return;
+    const min = u.scales.x.min, max = u.scales.x.max;
+    const at = Math.min(1, Math.max(0, (v - min) / (max - min || 1)));
+    u.over.append(h('div', { class: at > 0.7 ? 'uv-hist-mark left' : 'uv-hist-mark', style: `left:${(at * 100).toFixed(2)}%`, title: `your sketch: ${fmt(v, 3)}` }, h('span', {}, 'your sketch')));
   }
 
   private drawStats(l: UnitsLayer, labels: Uint8Array | null): void {
@@ -282,6 +305,7 @@ export class UnitsView implements View {
       bars: true,
       series: [{ label: `${l.layer} ${u}`, color: cssVar(this.histHost, `--${this.model}`), values: l.histogram.counts[u], format: (v) => String(v) }],
     });
+    this.markHistogram(this.nowValue);
     const row = (title: string, testid: string, digits: number[], values: number[]) =>
       h('div', { class: 'uv-top-row' }, h('h4', {}, title),
         h('div', { class: 'nd-gallery', 'data-testid': testid }, ...digits.map((d, k) => thumb({ index: d, label: labels?.[d] ?? -1, note: `${labels ? `${labels[d]} · ` : ''}${fmt(values[k])}` }, (r) => void this.detail.open(r)))));
