@@ -15,12 +15,11 @@ import { errorText } from '../shared/errors.ts';
 import { fmt, pct } from '../shared/format.ts';
 import { MODEL_NAMES } from '../shared/labels.ts';
 import { modelsBase } from '../shared/session.ts';
-import { diverging, lutIndex } from '../ui/colormap.ts';
 import { drawSmall, grayImage } from '../ui/heatview.ts';
-import type { Rgba } from '../shared/geometry.ts';
-import { maxAbs, unitLayers, wiring, type Incoming, type UnitLayer } from '../ui/weights.ts';
+import { maxAbs, unitLayers, wiring, type UnitLayer } from '../ui/weights.ts';
 import type { Analysis } from '../ui/live.ts';
 import { SIDE } from '../shared/digits.ts';
+import { gridImage, gridWhat, tiles, weightImage, wiredText, type GridImage } from './unit-images.ts';
 import type { WorkbenchContext } from '../ui/workbench/workbench.ts';
 import type { Ablation } from './ablation.ts';
 import { cssVar, lineChart } from './charts.ts';
@@ -32,17 +31,6 @@ import type { View } from './view.ts';
 import type uPlot from 'uplot';
 
 const pct2 = (v: number) => `${(v * 100).toFixed(2)} %`;
-
-/** A w×h weight image on the diverging map, symmetric around 0 at ±scale. */
-function weightImage(values: ArrayLike<number>, w: number, hh: number, scale: number, theme: 'light' | 'dark'): Rgba {
-  const lut = diverging(theme);
-  const data = new Uint8ClampedArray(w * hh * 4);
-  for (let i = 0; i < w * hh; i++) {
-    const k = lutIndex(values[i], -scale, scale) * 4;
-    data.set([lut[k], lut[k + 1], lut[k + 2], 255], i * 4);
-  }
-  return { width: w, height: hh, data };
-}
 
 export class UnitsView implements View {
   private model: ModelId = 'mlp';
@@ -70,7 +58,7 @@ export class UnitsView implements View {
   private info: UnitLayer | null = null;
   private layerStats: UnitsLayer | undefined;
   /** Each unit's image as the grid draws it (the large view redraws it on the unit's own scale). */
-  private images: { values: Float32Array; w: number; h: number }[] = [];
+  private images: GridImage[] = [];
   /** The unit's value for the current sketch (marked on the histogram), or null. */
   private nowValue: number | null = null;
 
@@ -141,20 +129,7 @@ export class UnitsView implements View {
   private drawGrid(m: LoadedModel, l: UnitLayer): void {
     const theme = this.wb.theme;
     const first = wiring(m, l.name, 0);
-    const images: { values: Float32Array; w: number; h: number }[] = [];
-    for (let u = 0; u < l.units; u++) {
-      const w = wiring(m, l.name, u);
-      const inc = w.incoming;
-      if (inc.kind === 'image') images.push({ values: inc.values, w: inc.w, h: inc.h });
-      else if (inc.kind === 'maps') {
-        // kh×kw×cIn laid out as cIn tiles side by side, one column of gap.
-        const W = inc.c * (inc.w + 1) - 1;
-        const out = new Float32Array(W * inc.h);
-        for (let y = 0; y < inc.h; y++) for (let x = 0; x < inc.w; x++) for (let c = 0; c < inc.c; c++) out[y * W + c * (inc.w + 1) + x] = inc.values[(y * inc.w + x) * inc.c + c];
-        images.push({ values: out, w: W, h: inc.h });
-      } else if (w.pixels) images.push({ values: w.pixels, w: 28, h: 28 });
-      else images.push({ values: inc.values, w: Math.ceil(Math.sqrt(inc.values.length)), h: Math.ceil(inc.values.length / Math.ceil(Math.sqrt(inc.values.length))) });
-    }
+    const images = Array.from({ length: l.units }, (_, u) => gridImage(wiring(m, l.name, u)));
     const scale = Math.max(...images.map((i) => maxAbs(i.values))) || 1;
     this.images = images;
     this.grid.classList.toggle('uv-wide', images[0].w > images[0].h * 2);
@@ -338,7 +313,7 @@ export class UnitsView implements View {
           },
         });
         this.wants.dataset.value = String(r.value);
-        status.textContent = `After ${r.steps} steps the unit’s pre-activation is ${fmt(r.value)} ${top === undefined ? '' : ` (its highest on a test digit: ${fmt(top)})`}.`;
+        status.textContent = `After ${r.steps} steps the unit’s pre-activation is ${fmt(r.value)}${top === undefined ? '' : ` (its highest on a test digit: ${fmt(top)})`}.`;
       } catch (e) {
         status.textContent = `Could not compute it: ${errorText(e)}`;
       } finally {
@@ -355,41 +330,3 @@ const SQUASHED: Record<string, string> = {
   relu: ': many digits read 0 after it, its input still tells them apart',
   sigmoid: ': a saturated unit reads 0 or 1 for many digits, its input still tells them apart',
 };
-
-/** h×w×c weights (channels last) as c tiles in a near-square grid, one transparent pixel between tiles. */
-function tiles(values: ArrayLike<number>, hh: number, w: number, c: number, scale: number, theme: 'light' | 'dark'): Rgba {
-  const cols = Math.ceil(Math.sqrt(c)), rows = Math.ceil(c / cols);
-  const W = cols * (w + 1) - 1, H = rows * (hh + 1) - 1;
-  const lut = diverging(theme);
-  const data = new Uint8ClampedArray(W * H * 4);
-  for (let k = 0; k < c; k++) {
-    const x0 = (k % cols) * (w + 1), y0 = Math.floor(k / cols) * (hh + 1);
-    for (let y = 0; y < hh; y++) {
-      for (let x = 0; x < w; x++) {
-        const i = lutIndex(values[(y * w + x) * c + k], -scale, scale) * 4;
-        data.set([lut[i], lut[i + 1], lut[i + 2], 255], ((y0 + y) * W + x0 + x) * 4);
-      }
-    }
-  }
-  return { width: W, height: H, data };
-}
-
-/** What the grid's images are, for its note. */
-function gridWhat(inc: Incoming, pixels: boolean, kind: 'Dense' | 'Conv2D'): string {
-  if (inc.kind === 'image') return kind === 'Dense' ? 'the weights from the 784 pixels into each neuron' : `each ${inc.h}×${inc.w} filter`;
-  if (inc.kind === 'maps') return kind === 'Dense' ? `each neuron’s weights over the ${inc.c} feature maps below it, side by side` : `each ${inc.h}×${inc.w} filter over its ${inc.c} input channels, side by side`;
-  return pixels ? 'the pixel pattern each neuron responds to, linearised through the layers before (W₁·w)' : `each neuron’s weights from ${inc.from}, in that layer’s grid order`;
-}
-
-/** What one unit's large weight image shows. */
-function wiredText(inc: Incoming, linearised: boolean): string {
-  if (linearised) return 'Its weights multiplied back through the layers below, ignoring their activations: roughly which pixels push it up (red) or down (blue).';
-  switch (inc.kind) {
-    case 'image':
-      return inc.h === SIDE ? 'One weight per input pixel: red pixels push it up, blue ones down.' : `A ${inc.h}×${inc.w} filter slid over the image: it responds where the ink matches red and avoids blue.`;
-    case 'maps':
-      return `One ${inc.h}×${inc.w} weight map for each of the ${inc.c} channels it reads, left to right, top to bottom.`;
-    case 'cells':
-      return `One weight per unit of ${inc.from}, in that layer’s grid order.`;
-  }
-}
