@@ -1,7 +1,9 @@
 /**
  * Layer by layer (models/<id>/probe.json, pca-layers.json + .bin): a linear probe's test accuracy at every layer of
  * both models in one chart, and the PCA map of any layer of either model over all 10 000 test digits (layer picker,
- * explained-variance curve), with the sketch's marker placed live by the layer's mean and two axes.
+ * explained-variance curve), with the sketch's marker placed live by the layer's mean and two axes, a fading trail
+ * while you draw, and the classes of the test digits nearest it on the map. A click puts the clicked test digit on
+ * the pad, or, when the extension does not ship that one, the nearest digit it ships.
  */
 import type { PcaLayerData, ProbeFile } from '../../src/interpret/explorer-data.ts';
 import { MODEL_IDS, type ModelId } from '../../worker/api.ts';
@@ -15,11 +17,15 @@ import { drawSmall, grayImage } from '../ui/heatview.ts';
 import type { Analysis } from '../ui/live.ts';
 import type { WorkbenchContext } from '../ui/workbench/workbench.ts';
 import { cssVar, lineChart, Scatter } from './charts.ts';
-import { pcaSet, probeFile, testDigit } from './network-data.ts';
+import { pcaSet, probeFile, shippedIndices, testDigit } from './network-data.ts';
+import { classCounts, nearest } from './readouts.ts';
 import type { View } from './view.ts';
 import type uPlot from 'uplot';
 
 const pct2 = (v: number) => `${(v * 100).toFixed(2)} %`;
+/** Marker positions kept for the trail; test digits counted around the marker. */
+const TRAIL = 48;
+const NEIGHBOURS = 20;
 
 /** The activations of `layer` in an analysis, as the PCA files define them (input pixels; logits for the output). */
 export function layerValues(a: Analysis, model: ModelId, layer: string): Float32Array | null {
@@ -51,6 +57,8 @@ export class LayerMapView implements View {
   private readonly mapHost = h('div', { class: 'lm-map', 'data-testid': 'pca-map' });
   private readonly varHost = h('div', { class: 'ts-chart', 'data-testid': 'pca-variance' });
   private readonly readout = h('div', { class: 'lm-readout', 'data-testid': 'pca-readout' });
+  private readonly where = h('p', { class: 'lm-where', 'data-testid': 'pca-where' });
+  private readonly note = h('p', { class: 'help', 'data-testid': 'pca-note' });
   private readonly legend = h('div', { class: 'class-legend' });
   private readonly resetZoom = h('button', { type: 'button', class: 'btn', 'data-testid': 'pca-reset', title: 'Show the whole map (or double-click it)' }, 'Whole map');
   private readonly hidden = new Set<number>();
@@ -60,6 +68,9 @@ export class LayerMapView implements View {
   private labels: Uint8Array | null = null;
   private preds: Uint8Array | null = null;
   private marker: [number, number] | null = null;
+  private trail: [number, number][] = [];
+  /** The digit the chosen model reads in the sketch (the marker's centre takes its colour). */
+  private read: number | undefined;
 
   constructor(private readonly wb: WorkbenchContext, host: HTMLElement) {
     for (const id of MODEL_IDS) {
@@ -89,7 +100,7 @@ export class LayerMapView implements View {
       h('div', { class: 'card pane' },
         h('div', { class: 'pane-head' }, h('h3', {}, 'PCA of a layer'), h('div', { class: 'lm-controls' }, this.seg, h('label', {}, 'Layer ', this.picker), this.resetZoom)),
         h('p', { class: 'help' }, 'All 10 000 test digits by the first two principal components of the layer, coloured by true digit; your sketch is the ring. Drag to zoom, wheel to zoom, shift-drag to pan, double-click to reset; click a digit to put it on the pad.'),
-        this.legend, this.mapHost, this.readout),
+        this.legend, this.mapHost, this.note, this.where, this.readout),
       h('div', { class: 'card pane' }, h('h3', {}, 'Explained variance'), this.varHost),
     );
   }
@@ -97,7 +108,7 @@ export class LayerMapView implements View {
   update(a: Analysis | null): void {
     this.loaded ??= this.load().catch((e) => {
       this.loaded = null;
-      this.mapHost.replaceChildren(h('div', { class: 'empty-state' }, h('b', {}, 'Cannot load the layer maps'), h('span', {}, errorText(e))));
+      this.mapHost.replaceChildren(h('div', { class: 'empty-state', 'data-testid': 'pca-missing' }, h('b', {}, 'Cannot load the layer maps'), h('span', {}, errorText(e))));
     });
     this.place(a);
   }
@@ -159,6 +170,9 @@ export class LayerMapView implements View {
       });
     } else this.scatter.setData(data);
     this.mapHost.dataset.layer = `${model}:${this.layer}`;
+    const [e1, e2] = p.header.explained;
+    this.note.textContent = `${String(n).replace(/\B(?=(\d{3})+$)/g, ' ')} test digits · ${MODEL_NAMES[model]} ${this.layer} · PC 1 holds ${pct2(e1)} of the layer’s variance, PC 2 ${pct2(e2)}.`;
+    this.trail = [];
     this.drawVariance(p);
     this.place(this.wb.latest);
   }
@@ -192,30 +206,80 @@ export class LayerMapView implements View {
       ` · PC1 ${fmt(this.current!.points[2 * i])}, PC2 ${fmt(this.current!.points[2 * i + 1])}`));
   }
 
+  /** Puts test digit i on the pad, or the nearest one on this map that the extension ships (and is not hidden). */
   private async toPad(i: number): Promise<void> {
-    const px = await testDigit(i);
-    if (px) this.wb.showDigit({ index: i, label: this.labels![i], pixels: px });
-    else this.readout.append(h('span', { class: 'help' }, ' (not among the digits the extension ships)'));
+    const p = this.current, labels = this.labels;
+    if (!p || !labels) return;
+    const shipped = await shippedIndices();
+    const [x0, x1] = p.header.range.x, [y0, y1] = p.header.range.y;
+    const at = shipped.has(i) ? i : nearest(p.points, p.points[2 * i], p.points[2 * i + 1], 1, 1 / (x1 - x0), 1 / (y1 - y0), (j) => shipped.has(j) && !this.hidden.has(labels[j]))[0];
+    const px = at === undefined ? null : await testDigit(at);
+    if (!px) return void this.readout.append(h('span', { class: 'help' }, ' (the extension ships none of these digits)'));
+    this.wb.showDigit({ index: at, label: labels[at], pixels: px });
+    if (at !== i) this.readout.replaceChildren(h('span', { class: 'help' }, `Test digit #${i} is not among the digits the extension ships; #${at}, the nearest one that is, is on the pad.`));
   }
 
   private place(a: Analysis | null): void {
     const v = a && this.current ? layerValues(a, this.model, this.layer) : null;
     this.marker = v && v.length === this.current!.mean.length ? project(this.current!, v) : null;
     this.mapHost.dataset.marker = this.marker ? this.marker.map((x) => x.toFixed(4)).join(',') : '';
+    this.read = a?.result.models.find((m) => m.id === this.model)?.digit;
+    if (!this.marker) this.trail = [];
+    else {
+      const last = this.trail.at(-1);
+      if (!last || last[0] !== this.marker[0] || last[1] !== this.marker[1]) this.trail.push(this.marker);
+      if (this.trail.length > TRAIL) this.trail.shift();
+    }
+    this.describe(a);
     this.scatter?.redraw();
+  }
+
+  /** The classes of the test digits nearest the marker on this map (in these two dimensions, not the whole layer). */
+  private describe(a: Analysis | null): void {
+    const p = this.current, labels = this.labels;
+    if (!this.marker || !p || !labels || !a) {
+      this.where.textContent = a ? '' : 'Draw a digit to place it on the map.';
+      return;
+    }
+    const [x0, x1] = p.header.range.x, [y0, y1] = p.header.range.y;
+    const around = classCounts(nearest(p.points, this.marker[0], this.marker[1], NEIGHBOURS, 1 / (x1 - x0), 1 / (y1 - y0)), labels);
+    const read = this.read;
+    this.where.replaceChildren(
+      read === undefined ? 'Your sketch lands among: ' : `Your ${read} (as the ${MODEL_NAMES[this.model]} reads it) lands among: `,
+      ...around.slice(0, 3).flatMap(([d, c], i) => [i ? ', ' : '', h('b', {}, `${c} × ${d}`)]),
+      ` (the ${NEIGHBOURS} nearest test digits on this map).`,
+    );
   }
 
   private drawMarker(ctx: CanvasRenderingContext2D, toPx: (x: number, y: number) => [number, number]): void {
     if (!this.marker) return;
+    const dpr = globalThis.devicePixelRatio || 1;
+    // The trail: where the marker was over the last strokes, fading with age.
+    ctx.lineCap = 'round';
+    ctx.lineWidth = 1.5 * dpr;
+    ctx.strokeStyle = cssVar(this.mapHost, '--text', '#000');
+    for (let i = 1; i < this.trail.length; i++) {
+      ctx.globalAlpha = (i / this.trail.length) * 0.6;
+      ctx.beginPath();
+      ctx.moveTo(...toPx(...this.trail[i - 1]));
+      ctx.lineTo(...toPx(...this.trail[i]));
+      ctx.stroke();
+    }
+    ctx.globalAlpha = 1;
     const [x, y] = toPx(...this.marker);
-    const r = 9 * (globalThis.devicePixelRatio || 1);
-    ctx.lineWidth = 3 * (globalThis.devicePixelRatio || 1);
+    const r = 9 * dpr;
+    ctx.lineWidth = 3 * dpr;
     ctx.strokeStyle = cssVar(this.mapHost, '--surface', '#fff');
     ctx.beginPath();
     ctx.arc(x, y, r, 0, 2 * Math.PI);
     ctx.stroke();
-    ctx.lineWidth = 2 * (globalThis.devicePixelRatio || 1);
+    ctx.lineWidth = 2 * dpr;
     ctx.strokeStyle = cssVar(this.mapHost, '--text', '#000');
     ctx.stroke();
+    if (this.read === undefined) return;
+    ctx.fillStyle = CLASS_COLORS[this.read];
+    ctx.beginPath();
+    ctx.arc(x, y, 4.5 * dpr, 0, 2 * Math.PI);
+    ctx.fill();
   }
 }

@@ -1,4 +1,4 @@
-/** The explorer page: the workbench with room to breathe, plus PCA map, neuron explorer, comparison, settings. */
+/** The explorer page: the workbench with room to breathe, plus layer maps, units, comparison, training, settings. */
 import '../ui/base.css';
 import './explorer.css';
 import './views.css';
@@ -11,8 +11,6 @@ import { CompareView } from './compare-view.ts';
 import { LayerMapView } from './layer-map-view.ts';
 import { TestSetView } from './testset-view.ts';
 import { UnitsView } from './units-view.ts';
-import { NeuronView } from './neuron-view.ts';
-import { PcaView } from './pca-view.ts';
 import { SaliencyView } from './saliency-view.ts';
 import { TrainView } from './train-view.ts';
 import { together, type View } from './view.ts';
@@ -29,15 +27,14 @@ async function main(): Promise<void> {
       cnn: { maxWidth: 400, maxCell: 12, logitCell: 30, mapHeight: 220, maxScale: 3, onPick: (l, u) => pick('cnn', l.name, u) },
     },
   });
-  const neurons = new NeuronView(wb, wb.q('neurons'));
   const ablation = new Ablation();
   const ablationView = new AblationView(wb, wb.q('ablation'), ablation);
   const units = new UnitsView(wb, wb.q('units'), ablation);
   const views: Partial<Record<ViewName, View>> = {
     layers: ablationView,
     saliency: new SaliencyView(wb, wb.q('saliency-grid')),
-    pca: together(new LayerMapView(wb, wb.q('layer-maps')), new PcaView(wb, wb.q('pca'), wb.q('pca-model'))),
-    neurons: together(neurons, units),
+    pca: new LayerMapView(wb, wb.q('layer-maps')),
+    neurons: units,
     compare: together(new CompareView(wb, wb.q('compare')), new TestSetView(wb, wb.q('testset'), () => ablation.hooks() ?? {})),
   };
   // Built when first shown: it starts nothing (no worker, no MNIST) until a run starts.
@@ -57,7 +54,6 @@ async function main(): Promise<void> {
   }
 
   function openNeuron(model: ModelId, layer: string, unit: number): void {
-    neurons.select(model, layer, unit);
     units.select(model, layer, unit);
     show('neurons');
   }

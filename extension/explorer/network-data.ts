@@ -109,6 +109,14 @@ export async function testDigit(index: number): Promise<Float32Array | null> {
   return shipped.find((d) => d.index === index)?.pixels ?? null;
 }
 
+/** The MNIST test indices of every digit the extension ships (both atlases and models/test-digits.bin). */
+export const shippedIndices = (): Promise<Set<number>> =>
+  once('shipped', async () => {
+    const atlases = await Promise.all(MODEL_IDS.map((m) => testMetrics(m).then((t) => t.atlas, () => [])));
+    const shipped = await testDigits().catch(() => []);
+    return new Set([...atlases.flat(), ...shipped.map((d) => d.index)]);
+  });
+
 /** The true labels and both models' predictions of all 10 000 test digits (from the PCA files). */
 export async function predictionsOf(m: ModelId): Promise<{ labels: Uint8Array; predictions: Uint8Array }> {
   const s = await pcaSet(m);

@@ -2,10 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { loadMnist, type MnistSet } from '../data/mnist-node.ts';
-import { pcaMap, topDigits } from '../interpret/explore.ts';
-import { NEURONS_FILE, PCA_FILE } from '../interpret/explorer-files.ts';
 import type { Network } from '../model/network.ts';
-import { command, num, UsageError, type Parsed } from './args.ts';
+import { command, UsageError, type Parsed } from './args.ts';
 import { openNetwork } from './network-node.ts';
 import { isOnnxPath } from '../model/load-node.ts';
 import { representations } from '../interpret/layers.ts';
@@ -17,25 +15,19 @@ import { FILES, ATLAS_COLUMNS, DATA_VERSION, packBinary, QUANT, type PcaLayerHea
 import { typicalityFile } from './explore-typicality.ts';
 import { Raster } from './raster.ts';
 
-export const PARTS = ['legacy', 'metrics', 'probe', 'pca', 'units', 'typicality'] as const;
+export const PARTS = ['metrics', 'probe', 'pca', 'units', 'typicality'] as const;
 type Part = (typeof PARTS)[number];
 
 const options = {
   model: { type: 'string' },
-  layer: { type: 'string' },
-  points: { type: 'string' },
-  top: { type: 'string' },
   only: { type: 'string' },
   out: { type: 'string' },
 } satisfies ParseArgsOptionsConfig;
 
-/**
- * Writes the explorer's precomputed data beside a model (MNIST test digits): pca.json and neurons.json (the current
- * explorer's), and the whole-network files of src/interpret/explorer-data.ts.
- */
+/** Writes the explorer's precomputed data beside a model (over the MNIST test digits): the files of src/interpret/explorer-data.ts. */
 export const exploreCommand = command(
-  `  seeing-digits explore --model mlp|cnn|PATH [--layer NAME] [--points N] [--top K] [--only ${PARTS.join(',')}]
-                        [--out DIR] (default: the model's folder; for an .onnx file, FILE.explore/)`,
+  `  seeing-digits explore --model mlp|cnn|PATH [--only ${PARTS.join(',')}] [--out DIR]
+                        (default: the model's folder; for an .onnx file, FILE.explore/)`,
   options,
   run,
 );
@@ -55,15 +47,6 @@ async function run({ values }: Parsed<typeof options>): Promise<number> {
     say(`${file} ${(data.length / 1024).toFixed(0)} KB`);
   };
 
-  if (only.includes('legacy')) {
-    const opts = {
-      layer: values.layer,
-      points: num(values.points, 'points', 2000, { int: true, min: 10 }),
-      top: num(values.top, 'top', 6, { int: true, min: 1 }),
-    };
-    await write(PCA_FILE, JSON.stringify(pcaMap(net, test.images, test.labels, opts)) + '\n');
-    await write(NEURONS_FILE, JSON.stringify(topDigits(net, test.images, test.labels, opts)) + '\n');
-  }
   const atlas = new Set<number>();
   if (only.includes('units') || only.includes('metrics')) {
     const units = unitStats(net, test.images, test.labels, { top: 6, onLayer: (l) => say(`units of ${l} done`) });

@@ -1,19 +1,42 @@
 /**
- * The explorer's precomputed data (formats in ./explorer-files.ts): a 2-D PCA map of a hidden layer's
- * activations over MNIST test digits, and for every hidden unit the test digits that excite it most.
+ * A 2-D PCA map of a hidden layer's activations over MNIST test digits: the training view's live map, recomputed in
+ * the worker after each epoch (worker/train-runner.ts). The shipped models' maps of every layer are precomputed
+ * instead (src/interpret/pca.ts, `seeing-digits explore`).
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import type { Network } from '../model/network.ts';
 import { argmax } from '../util/array.ts';
-import type { NeuronsFile, NeuronTop, PcaFile, PcaPoint } from './explorer-files.ts';
+
+/** x, y of each point = components · (activation − mean), so any new input can be placed on the same map. */
+export interface PcaMap {
+  model: string;
+  /** Name of the layer whose output (post-activation) is projected. */
+  layer: string;
+  /** 2 × d: the first two principal axes (unit vectors). */
+  components: number[][];
+  /** d: the mean activation that was subtracted. */
+  mean: number[];
+  /** Fraction of variance along each component. */
+  explained: number[];
+  points: PcaPoint[];
+}
+
+export interface PcaPoint {
+  x: number;
+  y: number;
+  /** True digit 0–9. */
+  label: number;
+  /** The model's prediction, when it differs from the label. */
+  pred?: number;
+  /** Index into the MNIST test set. */
+  index: number;
+}
 
 export interface ExploreOptions {
   /** Layer to project (default: the last Dense layer before the output). */
   layer?: string;
   /** Test digits on the map. */
   points?: number;
-  /** Top digits kept per unit. */
-  top?: number;
 }
 
 /** Runs the network over the images in batches and hands each sample's step outputs to `visit`. */
@@ -29,7 +52,7 @@ function sweep(net: Network, images: Float32Array, count: number, visit: (i: num
   }
 }
 
-export function pcaMap(net: Network, images: Float32Array, labels: Uint8Array, opts: ExploreOptions = {}): Required<PcaFile> {
+export function pcaMap(net: Network, images: Float32Array, labels: Uint8Array, opts: ExploreOptions = {}): PcaMap {
   const hidden = net.steps.map((s, i) => [s, i] as const).filter(([s]) => s.spec.kind === 'Dense').slice(0, -1);
   const [step, index] = opts.layer ? (hidden.find(([s]) => s.spec.name === opts.layer) ?? []) : (hidden.at(-1) ?? []);
   if (!step || index === undefined) throw new Error(`explore: no hidden Dense layer ${opts.layer ?? ''} in ${net.spec.name}`);
@@ -67,52 +90,5 @@ export function pcaMap(net: Network, images: Float32Array, labels: Uint8Array, o
     mean: mean.map((v) => Math.round(v * 1e6) / 1e6),
     explained: order.slice(0, 2).map(([v]) => round(v / total)),
     points,
-  };
-}
-
-export function topDigits(net: Network, images: Float32Array, labels: Uint8Array, opts: ExploreOptions = {}): Required<NeuronsFile> {
-  const k = opts.top ?? 6;
-  const units = net.steps
-    .map((s, i) => [s, i] as const)
-    .filter(([s]) => s.spec.kind === 'Conv2D' || s.spec.kind === 'Dense')
-    .slice(0, -1); // not the output layer
-  const tops = units.map(([s]) => Array.from({ length: s.a.shape.at(-1)! }, () => [] as { index: number; activation: number }[]));
-  const keep = (list: { index: number; activation: number }[], index: number, activation: number) => {
-    if (list.length === k && activation <= list[k - 1].activation) return;
-    list.push({ index, activation });
-    list.sort((a, b) => b.activation - a.activation);
-    if (list.length > k) list.pop();
-  };
-  sweep(net, images, labels.length, (i, out) => {
-    units.forEach(([s, si], u) => {
-      const a = out(si);
-      const ch = s.a.shape.at(-1)!;
-      if (s.spec.kind === 'Dense') {
-        for (let j = 0; j < ch; j++) keep(tops[u][j], i, a[j]);
-      } else {
-        // A channel's response to a digit: its strongest activation anywhere in the map.
-        const best = new Float32Array(ch).fill(-Infinity);
-        for (let p = 0; p < a.length; p += ch) for (let c = 0; c < ch; c++) if (a[p + c] > best[c]) best[c] = a[p + c];
-        for (let c = 0; c < ch; c++) keep(tops[u][c], i, best[c]);
-      }
-    });
-  });
-  const used = new Set(tops.flat(2).map((t) => t.index));
-  const imagesB64: Record<string, string> = {};
-  const size = net.input.size;
-  for (const i of [...used].sort((a, b) => a - b)) {
-    const bytes = new Uint8Array(size);
-    for (let j = 0; j < size; j++) bytes[j] = Math.round(images[i * size + j] * 255);
-    imagesB64[String(i)] = Buffer.from(bytes).toString('base64');
-  }
-  return {
-    model: net.spec.name,
-    images: imagesB64,
-    layers: units.map(([s], u) => ({
-      name: s.spec.name,
-      kind: s.spec.kind as 'Dense' | 'Conv2D',
-      units: tops[u].length,
-      top: tops[u].map((list) => list.map((t): NeuronTop => ({ index: t.index, label: labels[t.index], activation: Math.round(t.activation * 1e4) / 1e4 }))),
-    })),
   };
 }

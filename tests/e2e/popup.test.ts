@@ -214,15 +214,12 @@ for (const [name, launch, target] of [
       await shot(ex, 'explorer-saliency');
 
       await ex.click('[data-testid="view-pca"]');
-      const pca = await poll(() => ex.$('[data-testid="pca-points"], [data-testid="pca-missing"]'), 'the PCA map or its empty state');
-      if (await pca.evaluate((e) => e.getAttribute('data-testid') === 'pca-points')) {
-        await poll(async () => /lands among/.test(await text(ex, 'pca-where')), 'the sketch placed on the map');
-      }
+      await poll(async () => /^Your \d \(as the MLP reads it\) lands among: \d+ × \d/.test(await text(ex, 'pca-where')), 'the sketch placed on the map');
       await shot(ex, 'explorer-pca');
 
       await ex.click('[data-testid="view-neurons"]');
-      await poll(() => ex.$('[data-testid="neuron-weights"] canvas'), 'the neuron’s weights');
-      expect(await text(ex, 'neuron-value')).toMatch(/^−?\d/);
+      await poll(() => ex.$('[data-testid="unit-weights"] canvas'), 'the neuron’s weights');
+      await poll(async () => /^Its output: −?\d\.\d{3} \(pre-activation −?\d+\.\d{3}\) · higher than \d+\.\d\d % of/.test((await text(ex, 'unit-now')).replace('For your sketch', '')), 'the neuron’s value for the sketch');
       await shot(ex, 'explorer-neurons');
 
       await ex.click('[data-testid="view-compare"]');

@@ -5,16 +5,34 @@
  */
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { CHROMIUM, CHROMIUM_FLAGS, chromium, DIST, firefox, poll, type Session } from '../../scripts/browsers.ts';
+import { CHROMIUM, CHROMIUM_FLAGS, chromium, DIST, firefox, poll, ROOT, type Session } from '../../scripts/browsers.ts';
+import { readPcaLabels, readPcaLayer, type PcaLayersHeader, type TestMetricsFile, type UnitsFile } from '../../src/interpret/explorer-data.ts';
+import { shareBelow } from '../../extension/explorer/readouts.ts';
+import { decodeTestDigits } from '../../extension/ui/test-digits.ts';
 import { analyses, canvasStats, DIGITS, draw, settled, text, type Pt } from './pad.ts';
 import { drawSeven, EXPLORER_TABS, ready, takeScreenshots } from './screenshots.ts';
 
 const hidden = (page: Page, id: string) => page.$eval(`[data-testid="${id}"]`, (e) => (e as HTMLElement).hidden);
 const box = async (page: Page, selector: string) => (await (await page.$(selector))!.boundingBox())!;
+const attr = (page: Page, sel: string, name: string) => page.$eval(sel, (e, name) => e.getAttribute(name) ?? '', name);
+const MODELS = join(ROOT, 'extension/models');
+const readJson = <T>(file: string): T => JSON.parse(readFileSync(join(MODELS, file), 'utf8')) as T;
+
+/** The MLP's hidden1 map as shipped, the test labels, and every test digit the extension ships (atlases, test-digits.bin). */
+function hidden1Map() {
+  const header = readJson<PcaLayersHeader>('mlp/pca-layers.json');
+  const b = readFileSync(join(MODELS, 'mlp/pca-layers.bin'));
+  const bin = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+  const atlases = (['mlp', 'cnn'] as const).flatMap((m) => readJson<TestMetricsFile>(`${m}/test-metrics.json`).atlas);
+  const shipped = new Set([...atlases, ...decodeTestDigits(readFileSync(join(MODELS, 'test-digits.bin'))).map((d) => d.index)]);
+  return { ...readPcaLayer(header, bin, 'hidden1'), labels: readPcaLabels(header, bin).labels, shipped };
+}
+
+const unitsOf = (model: string, layer: string) => readJson<UnitsFile>(`${model}/units.json`).layers.find((l) => l.layer === layer)!;
 
 /** WCAG contrast ratio of two CSS colours as the page computes them. */
 function contrastIn(page: Page, fg: string, bg: string): Promise<number> {
@@ -286,7 +304,7 @@ for (const [name, launch] of [
       await ex.close();
     });
 
-    it('explorer: saliency maps have a numbered scale and save as PNG and JSON; a PCA click loads a digit; neurons ranked by pre-activation, down too', async () => {
+    it('explorer: saliency maps have a numbered scale and save as PNG and JSON; the PCA map names the sketch’s neighbours and a click loads the nearest shipped digit; a layer click opens a neuron: its value, its top digits up and down', async () => {
       const ex = await session.extensionPage('explorer/index.html');
       await ex.setViewport({ width: 1400, height: 1000 });
       await ready(ex);
@@ -328,27 +346,72 @@ for (const [name, launch] of [
       expect(map.map.some((v: number) => v > 0) && map.map.some((v: number) => v < 0)).toBe(true);
       expect(saved.find((f) => f.type === 'image/png')!.w).toBe(280);
 
-      // A click on the PCA map puts the nearest shipped test digit on the pad.
+      // The PCA map: the sketch's neighbourhood read out as the shipped file places the test digits; a click on a
+      // digit the extension does not ship puts the nearest one it ships on the pad.
       await ex.click('[data-testid="view-pca"]');
-      await poll(() => ex.$('[data-testid="pca-points"]'), 'the PCA map');
+      await poll(async () => ((await attr(ex, '[data-testid="pca-map"]', 'data-layer')) === 'mlp:hidden1' ? true : null), 'the MLP hidden1 map');
+      const where = await poll(async () => ((await text(ex, 'pca-where')).includes('lands among') ? text(ex, 'pca-where') : null), 'the sketch placed on the map');
+      const hmap = hidden1Map();
+      const scale = [1 / (hmap.header.range.x[1] - hmap.header.range.x[0]), 1 / (hmap.header.range.y[1] - hmap.header.range.y[0])];
+      const dist = (i: number, x: number, y: number) => ((hmap.points[2 * i] - x) * scale[0]) ** 2 + ((hmap.points[2 * i + 1] - y) * scale[1]) ** 2;
+      const [mx, my] = (await attr(ex, '[data-testid="pca-map"]', 'data-marker')).split(',').map(Number);
+      const all = [...Array(hmap.labels.length).keys()];
+      const counts = new Array(10).fill(0);
+      for (const i of [...all].sort((a, b) => dist(a, mx, my) - dist(b, mx, my)).slice(0, 20)) counts[hmap.labels[i]]++;
+      const top = counts.map((c, d) => [d, c]).filter(([, c]) => c > 0).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 3);
+      expect(where).toMatch(/^Your \d \(as the MLP reads it\) lands among: /);
+      expect(where).toContain(top.map(([d, c]) => `${c} × ${d}`).join(', '));
+      // The most isolated digit the extension does not ship (its hover cannot pick a neighbour instead).
+      const isolation = (i: number) => {
+        let m = Infinity;
+        for (const j of all) if (j !== i) m = Math.min(m, dist(j, hmap.points[2 * i], hmap.points[2 * i + 1]));
+        return m;
+      };
+      let lonely = -1;
+      for (let i = 0, far = -1; i < 3000; i++) if (!hmap.shipped.has(i) && isolation(i) > far) [lonely, far] = [i, isolation(i)];
+      const nearestShipped = all.filter((i) => hmap.shipped.has(i)).sort((a, b) => dist(a, hmap.points[2 * lonely], hmap.points[2 * lonely + 1]) - dist(b, hmap.points[2 * lonely], hmap.points[2 * lonely + 1]))[0];
+      await ex.$eval('[data-testid="pca-map"]', (e) => e.scrollIntoView({ block: 'center' }));
+      const plot = await box(ex, '[data-testid="pca-map"] .u-over');
+      const [x0, x1, y0, y1] = (await attr(ex, '[data-testid="pca-map"]', 'data-view')).split(',').map(Number);
+      const at = [plot.x + ((hmap.points[2 * lonely] - x0) / (x1 - x0)) * plot.width, plot.y + ((y1 - hmap.points[2 * lonely + 1]) / (y1 - y0)) * plot.height];
+      await ex.mouse.move(at[0], at[1]);
+      await poll(async () => ((await text(ex, 'pca-readout')).startsWith(`Test digit #${lonely}:`) ? true : null), `the hover on test digit #${lonely}`);
       let n = await analyses(ex);
-      await ex.click('[data-testid="pca-marker"]');
+      await ex.mouse.click(at[0], at[1]);
       n = await settled(ex, n);
-      expect(await text(ex, 'pad-status')).toMatch(/^MNIST test digit #\d+, labelled \d/);
-      expect(await text(ex, 'prediction-cnn')).toMatch(/^\d$/);
+      expect(await text(ex, 'pad-status')).toMatch(new RegExp(`^MNIST test digit #${nearestShipped}, labelled ${hmap.labels[nearestShipped]}`));
+      expect(await text(ex, 'pca-readout')).toContain(`#${lonely} is not among the digits the extension ships; #${nearestShipped}`);
       await drawSeven(ex);
 
-      await ex.click('[data-testid="view-neurons"]');
-      await poll(() => ex.$('[data-testid="neuron-top-negative"] canvas'), 'the neuron’s rankings', 60_000);
-      const values = (id: string) => ex.$$eval(`[data-testid="${id}"] figcaption`, (f) => f.map((e) => Number(e.textContent!.split('·')[1].trim().replace('−', '-'))));
-      const [up, down] = [await values('neuron-top-positive'), await values('neuron-top-negative')];
-      expect(up.length).toBe(6);
-      expect(down.length).toBe(6);
-      expect(up).toEqual([...up].sort((a, b) => b - a)); // strongest first
-      expect(down).toEqual([...down].sort((a, b) => a - b));
-      expect(Math.min(...up)).toBeGreaterThan(Math.max(...down));
-      expect(new Set(up).size).toBe(6); // no ties at 1.00
-      expect(await text(ex, 'neuron-top')).toMatch(/pre-activation/);
+      // Neurons: a click on the Layers tab's first hidden1 cell opens neuron 0; its value for the sketch is placed in
+      // its histogram; its top and bottom test digits, ranked by pre-activation, carry their true digits.
+      await ex.click('[data-testid="view-layers"]');
+      await (await ex.$$('[data-testid="activations-mlp"] canvas'))[0].click({ offset: { x: 3, y: 3 } });
+      await poll(async () => ((await attr(ex, '[data-testid="histogram"]', 'data-unit')) === 'hidden1:0' ? true : null), 'hidden1 neuron 0 opened from the layer view');
+      expect(await ex.$eval('section[data-view="neurons"]', (e) => (e as HTMLElement).hidden)).toBe(false);
+      const units = unitsOf('mlp', 'hidden1');
+      const value = Number(await poll(async () => (await attr(ex, '[data-testid="unit-now"]', 'data-value')) || null, 'the neuron’s value for the sketch'));
+      expect(Math.abs(value)).toBeLessThanOrEqual(1); // tanh
+      await poll(() => ex.$('[data-testid="histogram"] .uv-hist-mark'), 'the sketch’s value marked on the histogram');
+      expect(await text(ex, 'unit-now')).toContain(`higher than ${((shareBelow(units.histogram, units.histogram.counts[0], value)) * 100).toFixed(2)} % of its outputs on the test digits`);
+      expect(await ex.$$eval('[data-testid="unit-weights"] canvas', (cs) => cs.map((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]))).toEqual([[28, 28]]);
+      const thumbs = (id: string) => ex.$$eval(`[data-testid="${id}"] .nd-thumb`, (bs) => bs.map((b) => [Number(b.getAttribute('data-index')), b.querySelector('span')!.textContent!] as [number, string]));
+      const [up, down] = [await thumbs('unit-top'), await thumbs('unit-bottom')];
+      expect(up.map(([i]) => i)).toEqual(units.topDigits[0]);
+      expect(down.map(([i]) => i)).toEqual(units.bottomDigits[0]);
+      for (const [i, note] of [...up, ...down]) expect(note.split(' · ')[0]).toBe(String(hmap.labels[i]));
+      const pre = (list: [number, string][]) => list.map(([, note]) => Number(note.split(' · ')[1].replace('−', '-')));
+      expect(pre(up)).toEqual([...pre(up)].sort((a, b) => b - a)); // strongest first
+      expect(pre(down)).toEqual([...pre(down)].sort((a, b) => a - b));
+      expect(Math.min(...pre(up))).toBeGreaterThan(Math.max(...pre(down)));
+      // The output layer (no test-set statistics): the logit of a 7 for the drawn 7.
+      await ex.select('[data-testid="units-layer"]', 'output');
+      await poll(async () => ((await ex.$$('[data-testid="unit-grid"] .uv-unit')).length === 10 ? true : null), 'the 10 output neurons');
+      await ex.click('[data-pick="output:7"]');
+      await poll(async () => ((await attr(ex, '[data-testid="histogram"]', 'data-unit')) === 'output:7' ? true : null), 'output neuron 7');
+      expect(await hidden(ex, 'unit-no-stats')).toBe(false);
+      expect(await text(ex, 'unit-now')).toMatch(/Its probability: (>99%|\d+%) \(logit −?\d+\.\d{3}\)/);
+      expect(Number(await attr(ex, '[data-testid="unit-now"]', 'data-value'))).toBeGreaterThan(0.5);
       await ex.close();
     }, 120_000);
 
