@@ -24,7 +24,7 @@ export interface LayerStackOptions {
   maxScale: number;
   /** Which layers to show (default: all but Flatten). */
   include?: (l: LayerOutput) => boolean;
-  /** Clicking a neuron / channel (explorer: opens the neuron explorer). */
+  /** Clicking a neuron / channel (explorer: opens it in the Neurons tab, or switches it off). */
   onPick?: (layer: LayerOutput, unit: number) => void;
 }
 
@@ -63,7 +63,6 @@ export class LayerStack {
   readonly el: HTMLElement;
   private rows: Row[] = [];
   private shapeKey = '';
-  private marked: { layer: string; unit: number } | null = null;
 
   private last: { layers: LayerOutput[]; theme: Theme } | null = null;
   private width = 0;
@@ -110,31 +109,8 @@ export class LayerStack {
         ? paintCells(values, row.layout as CellLayout, lut, lo, hi, frame)
         : paintMultiples(values, l.shape[0], l.shape[1], l.shape[2], row.layout as MultiplesLayout, lut, lo, hi, frame);
       putRgba(row.canvas, img);
-      if (this.marked?.layer === l.name) this.drawMark(row, this.marked.unit);
     }
     this.el.classList.remove('stale');
-  }
-
-  /** Outlines one unit (the neuron explorer's selection); takes effect at the next update. */
-  mark(layer: string | null, unit = 0): void {
-    this.marked = layer === null ? null : { layer, unit };
-  }
-
-  private drawMark(row: Row, unit: number): void {
-    const dpr = devicePixels();
-    let x: number, y: number, w: number, hh: number;
-    if (row.dense) {
-      const l = row.layout as CellLayout;
-      const pitch = l.cell + l.gap;
-      [x, y, w, hh] = [(unit % l.cols) * pitch, Math.floor(unit / l.cols) * pitch, l.cell, l.cell];
-    } else {
-      const l = row.layout as MultiplesLayout;
-      [x, y, w, hh] = [(unit % l.cols) * (l.tileW + l.gap), Math.floor(unit / l.cols) * (l.tileH + l.gap), l.tileW, l.tileH];
-    }
-    const ctx = row.canvas.getContext('2d')!;
-    ctx.lineWidth = 2 * dpr;
-    ctx.strokeStyle = getComputedStyle(this.el).getPropertyValue('--text') || '#000';
-    ctx.strokeRect(x + dpr, y + dpr, w - 2 * dpr, hh - 2 * dpr);
   }
 
   /**

@@ -72,7 +72,7 @@ export interface Wiring {
   pixels?: Float32Array;
 }
 
-/** Layers whose units the neuron explorer can show (Dense and Conv2D), in order. */
+/** Layers whose units the Neurons tab can show (Dense and Conv2D), in order. */
 export interface UnitLayer {
   name: string;
   kind: 'Dense' | 'Conv2D';
