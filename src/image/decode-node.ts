@@ -12,6 +12,7 @@ import { MAX_PIXELS } from '../preprocess/mnist.ts';
 import { errorText } from '../util/guards.ts';
 import { formatName, IMAGE_LIMITS, sizeProblem, sniffImage } from './sniff.ts';
 import { pngDataProblem, pngDataProblemStreaming } from './png-data.ts';
+import { applyOrientation, exifOrientation } from './orientation.ts';
 
 export class ImageDecodeError extends Error {
   override name = 'ImageDecodeError';
@@ -52,7 +53,7 @@ function decodePng(b: Uint8Array, name: string, dataChecked: boolean): RgbaImage
 }
 
 function decodeJpeg(b: Uint8Array, name: string): RgbaImage {
-  let img: { width: number; height: number; data: Uint8Array };
+  let img: { width: number; height: number; data: Uint8Array; exifBuffer?: Uint8Array };
   try {
     img = jpeg.decode(b, {
       useTArray: true,
@@ -70,7 +71,8 @@ function decodeJpeg(b: Uint8Array, name: string): RgbaImage {
     throw new ImageDecodeError(`${name}: corrupt or truncated JPEG (${msg})`);
   }
   if (!(img.width > 0 && img.height > 0)) throw new ImageDecodeError(`${name}: the JPEG has no pixels`);
-  return { width: img.width, height: img.height, data: img.data };
+  // Upright, as a browser shows it: a photo taken with the phone turned is stored on its side.
+  return applyOrientation({ width: img.width, height: img.height, data: img.data }, exifOrientation(img.exifBuffer));
 }
 
 /** Decodes PNG or JPEG bytes; `name` is used in messages. `pngDataChecked`: pngDataProblemStreaming passed. */
