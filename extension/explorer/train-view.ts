@@ -89,7 +89,7 @@ export class TrainView implements View {
         h('div', { class: 'train-form', oninput: () => this.check() },
           field('Network', e.model), mlpOnly, cnnOnly, field('Optimizer', e.optimizer), field('Learning rate', e.lr),
           field('Batch', e.batch), field('Epochs', e.epochs), field('Augment', e.augment), field('Seed', e.seed),
-          field('Both cores', e.cores, 'each batch split over two threads')),
+          field('Both cores', e.cores, 'two threads')),
         h('p', {}, e.params),
         e.error,
         h('div', { class: 'train-buttons' }, e.start, e.pause, e.stop),
