@@ -16,7 +16,7 @@ import type { TrainConfig } from '../src/train/config.ts';
 import type { TrainAction, TrainCheckpoint, TrainEvent, TrainPlan, TrainStartOptions, TrainStatus, TrainUpdate } from './api.ts';
 import { RequestError, checkInputs } from './validate.ts';
 import { INPUT_SIZE } from '../src/model/shipped.ts';
-import type { GradientPeer, PeerPlan } from '../src/train/peer.ts';
+import { secondThreadProblem, type GradientPeer, type PeerPlan } from '../src/train/peer.ts';
 
 /** Training time between yields to the worker's message queue. */
 const SLICE_MS = 40;
@@ -141,7 +141,8 @@ export function createTrainRunner(deps: TrainDeps) {
     if (asked === undefined || asked === 1) return {};
     if (asked !== 2) throw new RequestError(`trainStart: threads must be 1 or 2, not ${JSON.stringify(asked)}`);
     if (!deps.peer) return { note: 'this worker cannot start a second thread' };
-    if (session.opts.batch % 2) return { note: `a batch of ${session.opts.batch} does not split over two threads` };
+    const problem = secondThreadProblem(spec, session.opts.batch);
+    if (problem) return { note: problem };
     try {
       return { peer: await deps.peer({ spec, capacity: session.opts.batch / 2 }) };
     } catch (e) {

@@ -9,6 +9,7 @@
  */
 import type { Network } from '../model/network.ts';
 import type { ModelSpec } from '../model/spec.ts';
+import { layerShapes } from '../model/shapes.ts';
 import { argmax } from '../util/array.ts';
 import { gradSlots } from './parallel-grads.ts';
 
@@ -83,4 +84,37 @@ export function peerStep(net: Network, s: PeerStep): PeerResult {
   const grads = new Float32Array(slots.total);
   for (const g of slots.list) grads.set(net.arena.f32(g.ptr, g.len), g.offset);
   return { grads, loss, correct };
+}
+
+/**
+ * Floating-point operations of one training step per input (forward, input gradient and weight gradient of the
+ * Dense and Conv2D layers: 3 × 2 × multiply-adds; the rest is small beside them).
+ */
+export function trainFlopsPerInput(spec: ModelSpec): number {
+  const shapes = layerShapes(spec);
+  let flops = 0;
+  spec.layers.forEach((l, i) => {
+    if (l.kind === 'Dense') flops += 6 * shapes[i].input[0] * l.units;
+    if (l.kind === 'Conv2D') {
+      const [oh, ow] = shapes[i].output;
+      flops += 6 * oh * ow * l.kernelSize[0] * l.kernelSize[1] * shapes[i].input[2] * l.filters;
+    }
+  });
+  return flops;
+}
+
+/**
+ * Below this many FLOPs in a half batch, a second thread costs more than it saves: each step it must be sent the
+ * parameters and send back the gradients, and both threads wait for each other. Measured (`npm run bench
+ * train-browser`, README): the notebook MLP at batch 64 (~21 MFLOP a half) ran slower on two threads in both
+ * browsers; the CNN (~230 MFLOP a half) faster.
+ */
+export const MIN_HALF_BATCH_FLOPS = 100e6;
+
+/** Why a second thread would not pay for `spec` at `batch`, or null when it would. */
+export function secondThreadProblem(spec: ModelSpec, batch: number): string | null {
+  if (batch % 2) return `a batch of ${batch} does not split over two threads`;
+  const half = (trainFlopsPerInput(spec) * batch) / 2;
+  if (half < MIN_HALF_BATCH_FLOPS) return `a step of this network is too small to gain from a second thread (${(half / 1e6).toFixed(0)} MFLOP a half batch)`;
+  return null;
 }

@@ -194,7 +194,8 @@ describe('training on two threads', () => {
   it('runs each batch’s second half on the second thread, and trains what one thread trains (within float rounding)', async () => {
     const two = createService(nodeDeps({ defaultModels: {}, trainPeer: inProcessPeer }));
     const one = createService(nodeDeps({ defaultModels: {} }));
-    const config = { ...CONFIG, epochs: 1 };
+    // Wide enough for a second thread to pay (src/train/peer.ts: ≥ 100 MFLOP a half batch; this is ~205).
+    const config: TrainConfig = { ...CONFIG, arch: { kind: 'mlp', hidden: [1024, 256], activation: 'tanh' }, batch: 64, epochs: 1 };
     const plan2 = await two.trainStart(config, { threads: 2 });
     expect(plan2).toMatchObject({ threads: 2 });
     expect(plan2.threadsNote).toBeUndefined();
@@ -219,6 +220,11 @@ describe('training on two threads', () => {
     const odd = createService(nodeDeps({ defaultModels: {}, trainPeer: inProcessPeer }));
     expect(await odd.trainStart({ ...CONFIG, batch: 33, epochs: 1 }, { threads: 2 })).toMatchObject({ threads: 1, threadsNote: 'a batch of 33 does not split over two threads' });
     await odd.trainControl('stop');
+    // The notebook MLP's steps are too small to gain from a second thread (slower on two in both browsers).
+    const small = await odd.trainStart({ ...CONFIG, arch: { kind: 'mlp', hidden: [128, 64], activation: 'tanh' }, batch: 64, epochs: 1 }, { threads: 2 });
+    expect(small).toMatchObject({ threads: 1 });
+    expect(small.threadsNote).toMatch(/too small to gain from a second thread \(21 MFLOP a half batch\)/);
+    await odd.trainControl('stop');
     await expect(api.trainStart(CONFIG, { threads: 3 })).rejects.toThrow('trainStart: threads must be 1 or 2, not 3');
   });
 
@@ -226,7 +232,7 @@ describe('training on two threads', () => {
     const api = createService(
       nodeDeps({ defaultModels: {}, trainPeer: async () => ({ step: () => Promise.reject(new Error('the second training thread stopped: out of memory')), close: () => undefined }) }),
     );
-    await api.trainStart({ ...CONFIG, epochs: 1 }, { threads: 2 });
+    await api.trainStart({ ...CONFIG, arch: { kind: 'mlp', hidden: [1024, 256], activation: 'tanh' }, batch: 64, epochs: 1 }, { threads: 2 });
     const { last } = await finish(api);
     expect(last.status).toMatchObject({ state: 'failed', error: 'the second training thread stopped: out of memory' });
   });
