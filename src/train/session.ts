@@ -69,6 +69,18 @@ export interface BatchInfo {
   batchCorrect: number;
 }
 
+/**
+ * The batch step run elsewhere (data-parallel workers, src/train/parallel.ts): the session writes each batch into
+ * `input`, `step` trains on it; `pull` brings the trained parameters and optimizer state into the session's network
+ * and optimizer (before evaluating or a checkpoint), `push` sends them back (after a restore).
+ */
+export interface BatchStepper {
+  readonly input: Float32Array;
+  step(labels: Uint8Array, lr: number): { loss: number; correct: number };
+  pull(net: Network, opt: Optimizer): void;
+  push(net: Network, opt: Optimizer): void;
+}
+
 /** Everything a run needs to continue after `log.epochs.length` epochs. Plain data: it can be stored or sent. */
 export interface SessionCheckpoint {
   params: Map<string, LayerParams>;
@@ -105,6 +117,7 @@ export class TrainSession {
     ex: EngineExports,
     readonly opts: SessionOptions,
     readonly data: { train: DigitSet; test: DigitSet },
+    private readonly stepper?: BatchStepper,
   ) {
     this.trainCount = data.train.count - opts.validation;
     if (this.trainCount < opts.batch) throw new Error(`train: ${this.trainCount} training images is fewer than one batch`);
@@ -154,7 +167,7 @@ export class TrainSession {
     let ran = 0;
     for (; ran < max && e.next < this.batches; ran++) {
       const b = e.next++;
-      const input = net.arena.f32(net.input.ptr, opts.batch * inSize);
+      const input = this.stepper?.input ?? net.arena.f32(net.input.ptr, opts.batch * inSize);
       for (let i = 0; i < opts.batch; i++) {
         const k = e.order[b * opts.batch + i];
         const src = data.train.images.subarray(k * inSize, (k + 1) * inSize);
@@ -163,15 +176,9 @@ export class TrainSession {
         else dst.set(src);
         labels[i] = data.train.labels[k];
       }
-      net.forward(opts.batch);
-      const loss = net.loss(labels, opts.batch);
-      if (!Number.isFinite(loss)) throw new Error(`train: the loss became ${loss} at epoch ${e.epoch}; lower the learning rate`);
-      const probs = net.arena.f32(net.probs.ptr, opts.batch * net.classes);
-      let ok = 0;
-      for (let i = 0; i < opts.batch; i++) if (argmax(probs, i * net.classes, net.classes) === labels[i]) ok++;
-      net.backward(opts.batch);
       e.lr = cosine(opts.lr, optimizer.step, totalSteps);
-      optimizer.apply(e.lr);
+      const { loss, correct: ok } = this.stepper ? this.stepElsewhere(e.lr) : this.stepHere(e.lr);
+      if (!Number.isFinite(loss)) throw new Error(`train: the loss became ${loss} at epoch ${e.epoch}; lower the learning rate`);
       e.lossSum += loss * opts.batch;
       e.correct += ok;
       e.seen += opts.batch;
@@ -188,10 +195,33 @@ export class TrainSession {
     return ran;
   }
 
+  /** The batch in the network's input: forward, backward, the optimizer step. */
+  private stepHere(lr: number): { loss: number; correct: number } {
+    const { net, opts, labels } = this;
+    net.forward(opts.batch);
+    const loss = net.loss(labels, opts.batch);
+    const probs = net.arena.f32(net.probs.ptr, opts.batch * net.classes);
+    let correct = 0;
+    for (let i = 0; i < opts.batch; i++) if (argmax(probs, i * net.classes, net.classes) === labels[i]) correct++;
+    if (Number.isFinite(loss)) {
+      net.backward(opts.batch);
+      this.optimizer.apply(lr);
+    }
+    return { loss, correct };
+  }
+
+  /** The batch in the stepper's input, trained there; the local optimizer keeps the step count (the schedule). */
+  private stepElsewhere(lr: number): { loss: number; correct: number } {
+    const r = this.stepper!.step(this.labels, lr);
+    this.optimizer.step++;
+    return r;
+  }
+
   /** After the epoch's last batch: validation and test metrics, logged. */
   endEpoch(): { log: EpochLog; test: Metrics } {
     const e = this.current;
     if (!e || e.next < this.batches) throw new Error('train: endEpoch() before the epoch has run all its batches');
+    this.stepper?.pull(this.net, this.optimizer);
     const v = evaluate(this.net, this.val.images, this.val.labels);
     const test = evaluate(this.net, this.data.test.images, this.data.test.labels);
     const log: EpochLog = {
@@ -224,6 +254,7 @@ export class TrainSession {
   restore(c: SessionCheckpoint): void {
     this.net.setParams(c.params);
     this.optimizer.restore(c.optimizer);
+    this.stepper?.push(this.net, this.optimizer);
     this.log.epochs = [...c.log.epochs];
     this.log.curve = [...c.log.curve];
     this.current = undefined;
