@@ -126,8 +126,10 @@ export class ParallelTrainer {
 
   /**
    * The same with the inputs already in `input`, blocking this thread until the workers are done (Node allows
-   * Atomics.wait on the main thread), for a synchronous training loop. A worker's error is thrown here; a worker
-   * cannot die unannounced short of the whole process (each catches everything), so the wait always ends.
+   * Atomics.wait on the main thread), for a synchronous training loop. A worker's error is thrown here (each
+   * worker catches everything and still arrives at the barriers). NOTE: a worker killed from outside while this
+   * thread blocks (terminate(), or the worker's JS heap running out: ERR_WORKER_OUT_OF_MEMORY) is only seen
+   * through its 'exit' event, which a blocked thread cannot receive; the async step() races that event instead.
    */
   stepSync(labels: ArrayLike<number>, lr: number): StepResult {
     this.setLabels(labels);
