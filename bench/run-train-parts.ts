@@ -21,7 +21,7 @@ for (const id of MODEL_IDS) {
   const net = new Network(new Arena(await loadEngineNode()), model, 32);
   const slots = gradSlots(net);
   const mine = shardRange(slots, 2, 0);
-  const opt = new Optimizer(net, 'adam', undefined, undefined, undefined, undefined, mine);
+  const opt = Optimizer.forPart(net, 'adam', mine);
   const own = piecesOf(slots, mine), other = piecesOf(slots, { from: mine.to, to: slots.total });
   const grads = new Float32Array(2 * slots.total), weights = new Float32Array(slots.total);
   const x = inp.train.subarray(0, 32 * 784), y = inp.labels.subarray(0, 32);

@@ -80,7 +80,7 @@ export async function workerPath(model: LoadedModel, inp: Inputs, workers: numbe
   const half = new Network(new Arena(await loadEngineNode()), model, n);
   const slots = gradSlots(half);
   const mine = shardRange(slots, workers, rank);
-  const hopt = new Optimizer(half, 'adam', undefined, undefined, undefined, undefined, mine);
+  const hopt = Optimizer.forPart(half, 'adam', mine);
   const own = piecesOf(slots, mine);
   const others = [...piecesOf(slots, { from: 0, to: mine.from }), ...piecesOf(slots, { from: mine.to, to: slots.total })];
   const grads = new Float32Array(workers * slots.total), weights = new Float32Array(slots.total);

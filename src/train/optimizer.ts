@@ -60,6 +60,11 @@ export class Optimizer {
     ]);
   }
 
+  /** An optimizer of `part` of the parameters only, with the default hyper-parameters. */
+  static forPart(net: Network, name: OptimizerName, part: ParamRange): Optimizer {
+    return new Optimizer(net, name, undefined, undefined, undefined, undefined, part);
+  }
+
   /** One update from the gradients the last backward pass left; re-packs the kernels. */
   apply(lr: number): void {
     this.update(lr);
