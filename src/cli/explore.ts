@@ -1,4 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { loadMnist, type MnistSet } from '../data/mnist-node.ts';
@@ -16,6 +18,9 @@ import { unitStats } from '../interpret/units.ts';
 import { FILES, ATLAS_COLUMNS, DATA_VERSION, packBinary, QUANT, type PcaLayerHeader, type PcaLayersHeader } from '../interpret/explorer-data.ts';
 import { typicalityFile } from './explore-typicality.ts';
 import { Raster } from './raster.ts';
+import { BOOT } from '../train/parallel.ts';
+
+const WORKER = new URL('./explore-worker.ts', import.meta.url).href;
 
 export const PARTS = ['legacy', 'metrics', 'probe', 'pca', 'units', 'typicality'] as const;
 type Part = (typeof PARTS)[number];
@@ -27,7 +32,10 @@ const options = {
   top: { type: 'string' },
   only: { type: 'string' },
   out: { type: 'string' },
+  threads: { type: 'string' },
 } satisfies ParseArgsOptionsConfig;
+
+export type ExploreValues = Parsed<typeof options>['values'];
 
 /**
  * Writes the explorer's precomputed data beside a model (MNIST test digits): pca.json and neurons.json (the current
@@ -35,7 +43,8 @@ const options = {
  */
 export const exploreCommand = command(
   `  seeing-digits explore --model mlp|cnn|PATH [--layer NAME] [--points N] [--top K] [--only ${PARTS.join(',')}]
-                        [--out DIR] (default: the model's folder; for an .onnx file, FILE.explore/)`,
+                        [--out DIR] (default: the model's folder; for an .onnx file, FILE.explore/) [--threads N]
+      the parts run on N threads (default: 2 on a machine with 2 cores or more), the same files either way`,
   options,
   run,
 );
@@ -44,6 +53,19 @@ async function run({ values }: Parsed<typeof options>): Promise<number> {
   const only = (values.only?.split(',') ?? PARTS) as Part[];
   const bad = only.filter((p) => !PARTS.includes(p));
   if (bad.length) throw new UsageError(`--only takes ${PARTS.join(',')}; not ${bad.join(',')}`);
+  const threads = num(values.threads, 'threads', Math.min(2, availableParallelism()), { int: true, min: 1 });
+  const [mine, ...others] = shareParts(only, threads);
+  // The other groups on worker threads, each on its own engine instance; this thread runs the first.
+  const done = others.map((parts) => onThread(values, parts));
+  const results = await Promise.allSettled([exploreParts(values, mine), ...done]);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return 0;
+}
+
+/** Runs the parts, writing their files (what one thread of `explore` does). */
+export async function exploreParts(values: ExploreValues, only: Part[]): Promise<void> {
+  if (!only.length) return;
   const { dir: modelDir, net } = await openNetwork(values.model, 'explore');
   // Beside the model; an .onnx file is not a folder, so its data goes to a folder named after it.
   const dir = values.out ?? (isOnnxPath(modelDir) ? `${modelDir.replace(/\.onnx$/i, '')}.explore` : modelDir);
@@ -94,7 +116,39 @@ async function run({ values }: Parsed<typeof options>): Promise<number> {
     await write(FILES.typicalityHeader, JSON.stringify(header, null, 1) + '\n');
     await write(FILES.typicalityData, bytes);
   }
-  return 0;
+}
+
+/**
+ * Relative cost of each part (seconds on the shipped CNN, one thread, this machine): the parts shared out over the
+ * threads, the most expensive first to the least loaded thread. units and metrics go together (the metrics' digit
+ * atlas takes the units' top digits).
+ */
+const COST: Record<Part, number> = { pca: 72, metrics: 30, units: 25, probe: 27, typicality: 25, legacy: 3 };
+
+export function shareParts(only: Part[], threads: number): Part[][] {
+  const tasks: Part[][] = [];
+  const together: Part[] = only.filter((p) => p === 'units' || p === 'metrics');
+  if (together.length) tasks.push(together);
+  for (const p of only) if (!together.includes(p)) tasks.push([p]);
+  const cost = (t: Part[]) => t.reduce((s, p) => s + COST[p], 0);
+  tasks.sort((a, b) => cost(b) - cost(a));
+  const groups = Array.from({ length: Math.min(threads, tasks.length) }, () => ({ parts: [] as Part[], cost: 0 }));
+  for (const t of tasks) {
+    const g = groups.reduce((a, b) => (b.cost < a.cost ? b : a));
+    g.parts.push(...t);
+    g.cost += cost(t);
+  }
+  return groups.length ? groups.map((g) => g.parts) : [[]];
+}
+
+/** exploreParts on a worker thread (explore-worker.ts); rejects with the worker's error. */
+function onThread(values: ExploreValues, parts: Part[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t = new Worker(BOOT, { workerData: { script: WORKER, values, parts } });
+    t.once('message', () => resolve());
+    t.once('error', reject);
+    t.once('exit', (code) => reject(new Error(`explore: the thread running ${parts.join(', ')} exited (code ${code})`)));
+  });
 }
 
 /** PCA of every layer over all test digits, as pca-layers.json + pca-layers.bin. */
