@@ -6,7 +6,8 @@
 import { loadModelFromDir } from '../src/model/format-node.ts';
 import { shippedModelDir } from '../src/cli/models.ts';
 import { MODEL_IDS } from '../src/model/shipped.ts';
-import { ParallelTrainer, splitStep } from '../src/train/parallel.ts';
+import { ParallelTrainer } from '../src/train/parallel.ts';
+import { gradSlots, piecesOf, shardRange, sumShardInto } from '../src/train/parallel-grads.ts';
 import { InferencePool } from '../src/train/parallel-infer.ts';
 import { loadMnist } from '../src/data/mnist-node.ts';
 import { Network } from '../src/model/network.ts';
@@ -51,13 +52,12 @@ export async function benchTrainThreads(inp: Inputs): Promise<void> {
 
 /**
  * What two cores could give at best, from CPU time (immune to the machine's load): one thread's whole step over one
- * worker's critical path (its half of the batch forward and backward, its gradients copied, summed and the optimizer
- * step, which every replica repeats), interleaved. The barrier and the message round trip come on top.
+ * worker's critical path (parallel-worker.ts on one thread: its half of the batch forward and backward, the other
+ * shard's gradients copied out, its own shard's gradients summed and updated, the shards exchanged, the kernels
+ * repacked), interleaved. The barriers and the wake-ups come on top.
  */
 async function speedupBound(model: LoadedModel, inp: Inputs, net: Network, opt: Optimizer): Promise<number> {
-  const half = new Network(new Arena(await loadEngineNode()), model, BATCH / 2);
-  const hopt = new Optimizer(half, 'adam');
-  const x = inp.train.subarray(0, (BATCH / 2) * half.input.size), y = inp.labels.subarray(0, BATCH / 2);
+  const share = await workerPath(model, inp, 2, 0);
   const ms = await interleave([
     {
       engine: 'whole',
@@ -69,9 +69,34 @@ async function speedupBound(model: LoadedModel, inp: Inputs, net: Network, opt: 
         opt.apply(1e-4);
       }, 'cpu'),
     },
-    { engine: 'share', run: timed(() => splitStep(half, hopt, x, y, 1, 1e-4), 'cpu') },
+    { engine: 'share', run: timed(share, 'cpu') },
   ]);
   return ms.get('whole')! / ms.get('share')!;
+}
+
+/** Worker `rank`'s part of a step of parallel-worker.ts, on this thread, as a function to time. */
+export async function workerPath(model: LoadedModel, inp: Inputs, workers: number, rank: number): Promise<() => void> {
+  const n = BATCH / workers;
+  const half = new Network(new Arena(await loadEngineNode()), model, n);
+  const slots = gradSlots(half);
+  const mine = shardRange(slots, workers, rank);
+  const hopt = Optimizer.forPart(half, 'adam', mine);
+  const own = piecesOf(slots, mine);
+  const others = [...piecesOf(slots, { from: 0, to: mine.from }), ...piecesOf(slots, { from: mine.to, to: slots.total })];
+  const grads = new Float32Array(workers * slots.total), weights = new Float32Array(slots.total);
+  const x = inp.train.subarray(rank * n * half.input.size, (rank + 1) * n * half.input.size), y = inp.labels.subarray(rank * n, (rank + 1) * n);
+  return () => {
+    half.setInput(x, n);
+    half.forward(n);
+    half.loss(y, n);
+    half.backward(n);
+    for (const p of others) grads.set(half.arena.f32(p.ptr, p.len), rank * slots.total + p.offset);
+    sumShardInto(half, slots, grads, workers, rank, mine);
+    hopt.update(1e-4);
+    for (const p of own) weights.set(half.arena.f32(p.param, p.len), p.offset);
+    for (const p of others) half.arena.f32(p.param, p.len).set(weights.subarray(p.offset, p.offset + p.len));
+    half.repack();
+  };
 }
 
 /** batch-2t: the 10 000 MNIST test digits through InferencePool (two workers) against one thread, wall clock. */

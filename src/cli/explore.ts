@@ -1,9 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { loadMnist, type MnistSet } from '../data/mnist-node.ts';
 import type { Network } from '../model/network.ts';
-import { command, UsageError, type Parsed } from './args.ts';
+import { command, num, UsageError, type Parsed } from './args.ts';
 import { openNetwork } from './network-node.ts';
 import { isOnnxPath } from '../model/load-node.ts';
 import { representations } from '../interpret/layers.ts';
@@ -14,6 +16,9 @@ import { unitStats } from '../interpret/units.ts';
 import { FILES, ATLAS_COLUMNS, DATA_VERSION, packBinary, QUANT, type PcaLayerHeader, type PcaLayersHeader } from '../interpret/explorer-data.ts';
 import { typicalityFile } from './explore-typicality.ts';
 import { Raster } from './raster.ts';
+import { BOOT } from '../train/parallel.ts';
+
+const WORKER = new URL('./explore-worker.ts', import.meta.url).href;
 
 export const PARTS = ['metrics', 'probe', 'pca', 'units', 'typicality'] as const;
 type Part = (typeof PARTS)[number];
@@ -22,12 +27,16 @@ const options = {
   model: { type: 'string' },
   only: { type: 'string' },
   out: { type: 'string' },
+  threads: { type: 'string' },
 } satisfies ParseArgsOptionsConfig;
+
+export type ExploreValues = Parsed<typeof options>['values'];
 
 /** Writes the explorer's precomputed data beside a model (over the MNIST test digits): the files of src/interpret/explorer-data.ts. */
 export const exploreCommand = command(
   `  seeing-digits explore --model mlp|cnn|PATH [--only ${PARTS.join(',')}] [--out DIR]
-                        (default: the model's folder; for an .onnx file, FILE.explore/)`,
+                        (default: the model's folder; for an .onnx file, FILE.explore/) [--threads N]
+      the parts run on N threads (default: 2 on a machine with 2 cores or more), the same files either way`,
   options,
   run,
 );
@@ -36,6 +45,19 @@ async function run({ values }: Parsed<typeof options>): Promise<number> {
   const only = (values.only?.split(',') ?? PARTS) as Part[];
   const bad = only.filter((p) => !PARTS.includes(p));
   if (bad.length) throw new UsageError(`--only takes ${PARTS.join(',')}; not ${bad.join(',')}`);
+  const threads = num(values.threads, 'threads', Math.min(2, availableParallelism()), { int: true, min: 1 });
+  const [mine, ...others] = shareParts(only, threads);
+  // The other groups on worker threads, each on its own engine instance; this thread runs the first.
+  const done = others.map((parts) => onThread(values, parts));
+  const results = await Promise.allSettled([exploreParts(values, mine), ...done]);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return 0;
+}
+
+/** Runs the parts, writing their files (what one thread of `explore` does). */
+export async function exploreParts(values: ExploreValues, only: Part[]): Promise<void> {
+  if (!only.length) return;
   const { dir: modelDir, net } = await openNetwork(values.model, 'explore');
   // Beside the model; an .onnx file is not a folder, so its data goes to a folder named after it.
   const dir = values.out ?? (isOnnxPath(modelDir) ? `${modelDir.replace(/\.onnx$/i, '')}.explore` : modelDir);
@@ -77,7 +99,39 @@ async function run({ values }: Parsed<typeof options>): Promise<number> {
     await write(FILES.typicalityHeader, JSON.stringify(header, null, 1) + '\n');
     await write(FILES.typicalityData, bytes);
   }
-  return 0;
+}
+
+/**
+ * Relative cost of each part (seconds on the shipped CNN, one thread, this machine): the parts shared out over the
+ * threads, the most expensive first to the least loaded thread. units and metrics go together (the metrics' digit
+ * atlas takes the units' top digits).
+ */
+const COST: Record<Part, number> = { pca: 72, metrics: 30, units: 25, probe: 27, typicality: 25 };
+
+export function shareParts(only: Part[], threads: number): Part[][] {
+  const tasks: Part[][] = [];
+  const together: Part[] = only.filter((p) => p === 'units' || p === 'metrics');
+  if (together.length) tasks.push(together);
+  for (const p of only) if (!together.includes(p)) tasks.push([p]);
+  const cost = (t: Part[]) => t.reduce((s, p) => s + COST[p], 0);
+  tasks.sort((a, b) => cost(b) - cost(a));
+  const groups = Array.from({ length: Math.min(threads, tasks.length) }, () => ({ parts: [] as Part[], cost: 0 }));
+  for (const t of tasks) {
+    const g = groups.reduce((a, b) => (b.cost < a.cost ? b : a));
+    g.parts.push(...t);
+    g.cost += cost(t);
+  }
+  return groups.length ? groups.map((g) => g.parts) : [[]];
+}
+
+/** exploreParts on a worker thread (explore-worker.ts); rejects with the worker's error. */
+function onThread(values: ExploreValues, parts: Part[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t = new Worker(BOOT, { workerData: { script: WORKER, values, parts } });
+    t.once('message', () => resolve());
+    t.once('error', reject);
+    t.once('exit', (code) => reject(new Error(`explore: the thread running ${parts.join(', ')} exited (code ${code})`)));
+  });
 }
 
 /** PCA of every layer over all test digits, as pca-layers.json + pca-layers.bin. */

@@ -29,6 +29,21 @@ export function evaluate(net: Network, images: Float32Array, labels: Uint8Array,
   return metricsOf(confusion, lossSum / count);
 }
 
+/** The same metrics from logits computed elsewhere (InferencePool): the loss as log-sum-exp − the label's logit. */
+export function evaluateLogits(logits: Float32Array, labels: Uint8Array, classes: number): Metrics {
+  const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  let lossSum = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const z = logits.subarray(i * classes, (i + 1) * classes);
+    const top = argmax(z);
+    let sum = 0;
+    for (let k = 0; k < classes; k++) sum += Math.exp(z[k] - z[top]);
+    lossSum += Math.log(sum) + z[top] - z[labels[i]];
+    confusion[labels[i]][top]++;
+  }
+  return metricsOf(confusion, lossSum / labels.length);
+}
+
 /** The same metrics through any engine, one image at a time (the TensorFlow.js engines). */
 export async function evaluateEngine(engine: InferenceEngine, id: string, images: Float32Array, labels: Uint8Array): Promise<Metrics> {
   const confusion = Array.from({ length: CLASSES }, () => new Array<number>(CLASSES).fill(0));

@@ -1,18 +1,20 @@
 /**
  * Data-parallel training over worker threads (Node): each worker holds a replica of the model on its own engine
- * instance, computes the gradients of its share of the batch, and all replicas take the same optimizer step on the
- * mean of the shares' gradients (summed in rank order through shared memory, parallel-grads.ts), so they stay
- * identical. The result equals one thread running `splitStep` (the same shares, the same sum) bit for bit; against
- * one thread on the whole batch it differs only in the order the batch is summed in the parameter gradients (two
- * partial sums added, instead of one running sum), a float32 rounding difference.
+ * instance and computes the gradients of its share of the batch; then each replica averages all shares' gradients
+ * (in rank order, through shared memory: parallel-grads.ts) over its own shard of the parameters only, takes the
+ * optimizer step there (its moments only for that shard), and the shards are exchanged through shared memory, so
+ * the replicas stay identical. Steps are driven through shared memory too (parallel-protocol.ts), not messages.
+ *
+ * The result equals one thread running `splitStep` (the same shares, the same sums, the same update) bit for bit;
+ * against one thread on the whole batch it differs only in the order the batch is summed in the parameter gradients
+ * (two partial sums added, instead of one running sum), a float32 rounding difference.
  */
 import { Worker } from 'node:worker_threads';
 import type { LayerParams, LoadedModel } from '../model/spec.ts';
 import type { Network } from '../model/network.ts';
-import type { Optimizer, OptimizerName } from './optimizer.ts';
-import type { ParallelReply, ParallelRequest, ParallelWorkerData } from './parallel-protocol.ts';
+import type { Optimizer, OptimizerName, OptimizerState } from './optimizer.ts';
+import { COMMAND, CTL, ERROR_BYTES, OTHER_FAILED, type ParallelWorkerData, type SharedBuffers } from './parallel-protocol.ts';
 import { gradSlots, sumSlotsInto } from './parallel-grads.ts';
-import { OTHER_FAILED } from './parallel-protocol.ts';
 import { size } from '../model/shapes.ts';
 
 export interface ParallelOptions {
@@ -31,31 +33,53 @@ export interface StepResult {
 export const BOOT = new URL('./parallel-boot.mjs', import.meta.url);
 const SCRIPT = new URL('./parallel-worker.ts', import.meta.url).href;
 
+type Command = (typeof COMMAND)[keyof typeof COMMAND];
+
+/** Atomics.waitAsync (Node ≥ 16; not in this project's ES2022 lib typings). */
+const waitAsync = (Atomics as unknown as {
+  waitAsync(a: Int32Array, i: number, v: number): { async: false } | { async: true; value: Promise<unknown> };
+}).waitAsync;
+
 export class ParallelTrainer {
-  private readonly input: Float32Array;
+  /** The batch's inputs (batch × input size floats), shared with the workers: fill it, then stepSync(). */
+  readonly input: Float32Array;
   private readonly labels: Int32Array;
   private readonly ctl: Int32Array;
-  private pending: { resolve(r: ParallelReply): void; reject(e: Error): void }[][];
+  private readonly nums: Float64Array;
+  private readonly weights: Float32Array;
+  private readonly state: Float32Array;
+  private readonly errors: Uint8Array;
+  /** Set for good once the replicas may differ, or a worker died. */
   private failed?: Error;
+  /** Resolves when a worker dies (the async wait races it). */
+  private readonly death: Promise<void>;
+  private busy = false;
+  private closed = false;
 
   private constructor(
     private readonly threads: Worker[],
-    shared: { ctl: SharedArrayBuffer; input: SharedArrayBuffer; labels: SharedArrayBuffer },
+    shared: SharedBuffers,
+    private readonly layout: { name: string; kernel: number; bias: number }[],
     readonly batch: number,
     private readonly inSize: number,
   ) {
     this.input = new Float32Array(shared.input);
     this.labels = new Int32Array(shared.labels);
     this.ctl = new Int32Array(shared.ctl);
-    this.pending = threads.map(() => []);
-    threads.forEach((t, i) => {
-      t.on('message', (r: ParallelReply) => this.pending[i].shift()?.resolve(r));
-      const fail = (e: Error) => {
-        this.failed ??= new Error(`parallel training: worker ${i} failed (${e.message})`);
-        for (const q of this.pending) for (const p of q.splice(0)) p.reject(this.failed);
-      };
-      t.on('error', fail);
-      t.on('exit', (code) => fail(new Error(`exit code ${code}`)));
+    this.nums = new Float64Array(shared.nums);
+    this.weights = new Float32Array(shared.weights);
+    this.state = new Float32Array(shared.state);
+    this.errors = new Uint8Array(shared.errors);
+    this.death = new Promise((resolve) => {
+      threads.forEach((t, i) => {
+        const fail = (e: Error) => {
+          if (this.closed) return;
+          this.failed ??= new Error(`parallel training: worker ${i} failed (${e.message})`);
+          resolve();
+        };
+        t.on('error', fail);
+        t.on('exit', (code) => fail(new Error(`exit code ${code}`)));
+      });
     });
   }
 
@@ -66,63 +90,193 @@ export class ParallelTrainer {
       throw new Error(`parallel training: a batch of ${opts.batch} does not split evenly over ${workers} workers`);
     }
     const inSize = size(model.spec.inputShape);
-    let params = 0;
-    for (const p of model.params.values()) params += p.kernel.length + (p.bias?.length ?? 0);
-    const shared = {
-      ctl: new SharedArrayBuffer(3 * 4),
+    const layout = [...model.params].map(([name, p]) => ({ name, kernel: p.kernel.length, bias: p.bias?.length ?? 0 }));
+    const params = layout.reduce((s, l) => s + l.kernel + l.bias, 0);
+    const shared: SharedBuffers = {
+      ctl: new SharedArrayBuffer((CTL.per + 2 * workers) * 4),
+      nums: new SharedArrayBuffer((1 + workers) * 8),
       grads: new SharedArrayBuffer(workers * params * 4),
+      weights: new SharedArrayBuffer(params * 4),
+      state: new SharedArrayBuffer(3 * params * 4),
       input: new SharedArrayBuffer(opts.batch * inSize * 4),
       labels: new SharedArrayBuffer(opts.batch * 4),
+      errors: new SharedArrayBuffer(workers * ERROR_BYTES),
     };
     const threads = Array.from({ length: workers }, (_, rank) => {
-      const data: ParallelWorkerData = { script: SCRIPT, model, optimizer: opts.optimizer, rank, workers, share: opts.batch / workers, ...shared };
+      const data: ParallelWorkerData = { script: SCRIPT, model, optimizer: opts.optimizer, rank, workers, share: opts.batch / workers, shared };
       return new Worker(BOOT, { workerData: data });
     });
-    const trainer = new ParallelTrainer(threads, shared, opts.batch, inSize);
-    await trainer.ask({ kind: 'params' }); // every replica is up and planned
+    const trainer = new ParallelTrainer(threads, shared, layout, opts.batch, inSize);
+    trainer.flat(model.params, trainer.weights);
+    // Every replica is up and planned (or the first failure, e.g. a model the engine cannot plan, is the answer).
+    await Promise.race([Promise.all(threads.map((t) => new Promise((ok) => t.once('message', ok)))), trainer.death]);
+    if (trainer.failed) {
+      await trainer.close();
+      throw trainer.failed;
+    }
     return trainer;
-  }
-
-  private ask(req: ParallelRequest): Promise<ParallelReply[]> {
-    if (this.failed) return Promise.reject(this.failed);
-    return Promise.all(
-      this.threads.map((t, i) => {
-        const reply = new Promise<ParallelReply>((resolve, reject) => this.pending[i].push({ resolve, reject }));
-        t.postMessage(req);
-        return reply;
-      }),
-    ).then((replies) => {
-      // The worker that failed says why; the others only that it failed.
-      const errs = replies.filter((r) => r.kind === 'error');
-      const err = errs.find((r) => r.message !== OTHER_FAILED) ?? errs[0];
-      if (err) throw new Error(`parallel training: ${err.message}`);
-      return replies;
-    });
   }
 
   /** One optimizer step on `batch` inputs (batch × input size floats) and their labels. */
   async step(images: Float32Array, labels: ArrayLike<number>, lr: number): Promise<StepResult> {
-    if (images.length !== this.batch * this.inSize || labels.length !== this.batch) {
-      throw new Error(`parallel training: a step takes ${this.batch} inputs of ${this.inSize} floats and ${this.batch} labels`);
-    }
-    this.input.set(images);
-    for (let i = 0; i < this.batch; i++) this.labels[i] = labels[i];
-    Atomics.store(this.ctl, 2, 0); // a failed step before does not fail this one
-    const replies = (await this.ask({ kind: 'step', lr })) as Extract<ParallelReply, { kind: 'step' }>[];
-    return {
-      loss: replies.reduce((s, r) => s + r.loss, 0) / replies.length,
-      correct: replies.reduce((s, r) => s + r.correct, 0),
-    };
+    this.setBatch(images, labels);
+    await this.run(COMMAND.step, lr);
+    return this.result();
   }
 
-  /** The current parameters (of replica 0; all replicas are identical). */
-  async params(): Promise<Map<string, LayerParams>> {
-    const [r] = await this.ask({ kind: 'params' });
-    return (r as Extract<ParallelReply, { kind: 'params' }>).params;
+  /**
+   * The same with the inputs already in `input`, blocking this thread until the workers are done (Node allows
+   * Atomics.wait on the main thread), for a synchronous training loop. A worker's error is thrown here (each
+   * worker catches everything and still arrives at the barriers). NOTE: a worker killed from outside while this
+   * thread blocks (terminate(), or the worker's JS heap running out: ERR_WORKER_OUT_OF_MEMORY) is only seen
+   * through its 'exit' event, which a blocked thread cannot receive; the async step() races that event instead.
+   */
+  stepSync(labels: ArrayLike<number>, lr: number): StepResult {
+    this.setLabels(labels);
+    this.runSync(COMMAND.step, lr);
+    return this.result();
+  }
+
+  /** The current parameters (the shards the replicas wrote after the last step; all replicas are identical). */
+  params(): Map<string, LayerParams> {
+    const out = new Map<string, LayerParams>();
+    let o = 0;
+    for (const l of this.layout) {
+      const kernel = this.weights.slice(o, (o += l.kernel));
+      out.set(l.name, { kernel, bias: l.bias ? this.weights.slice(o, (o += l.bias)) : undefined } as LayerParams);
+    }
+    return out;
+  }
+
+  /** The optimizer's state, gathered from the replicas' shards, laid out as one Optimizer on the whole model. */
+  optimizerState(name: OptimizerName): OptimizerState {
+    this.runSync(COMMAND.save, 0);
+    const total = this.weights.length;
+    const split = (at: number) => this.layout.flatMap((l) => (l.bias ? [l.kernel, l.bias] : [l.kernel])).map((len) => {
+      const part = this.state.slice(at, at + len);
+      at += len;
+      return part;
+    });
+    return { name, step: this.ctl[CTL.step], m: split(total), v: split(2 * total) };
+  }
+
+  /** Every replica takes these parameters and this optimizer state (a resumed run). */
+  load(params: Map<string, LayerParams>, opt: OptimizerState): void {
+    const total = this.weights.length;
+    this.flat(params, this.state);
+    let o = 0;
+    opt.m.forEach((m, i) => {
+      this.state.set(m, total + o);
+      this.state.set(opt.v[i], 2 * total + o);
+      o += m.length;
+    });
+    if (o !== total) throw new Error('parallel training: the optimizer state does not fit the model');
+    this.ctl[CTL.step] = opt.step;
+    this.runSync(COMMAND.load, 0);
+  }
+
+  /** Copies the replicas' parameters and optimizer state into a one-thread network and optimizer. */
+  pull(net: Network, opt: Optimizer): void {
+    net.setParams(this.params());
+    opt.restore(this.optimizerState(opt.name));
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.busy) this.signal(COMMAND.stop);
     await Promise.all(this.threads.map((t) => t.terminate()));
+  }
+
+  private setBatch(images: Float32Array, labels: ArrayLike<number>): void {
+    if (images.length !== this.batch * this.inSize || labels.length !== this.batch) {
+      throw new Error(`parallel training: a step takes ${this.batch} inputs of ${this.inSize} floats and ${this.batch} labels`);
+    }
+    this.checkReady();
+    this.input.set(images);
+    this.setLabels(labels);
+  }
+
+  private setLabels(labels: ArrayLike<number>): void {
+    if (labels.length !== this.batch) throw new Error(`parallel training: a step takes ${this.batch} labels, not ${labels.length}`);
+    for (let i = 0; i < this.batch; i++) this.labels[i] = labels[i];
+  }
+
+  private result(): StepResult {
+    const w = this.threads.length;
+    let loss = 0, correct = 0;
+    for (let r = 0; r < w; r++) {
+      loss += this.nums[1 + r];
+      correct += this.ctl[CTL.per + r];
+    }
+    return { loss: loss / w, correct };
+  }
+
+  /** Parameters, layer by layer (kernel then bias), into a flat vector. */
+  private flat(params: Map<string, LayerParams>, to: Float32Array): void {
+    let o = 0;
+    for (const l of this.layout) {
+      const p = params.get(l.name);
+      if (!p || p.kernel.length !== l.kernel || (p.bias?.length ?? 0) !== l.bias) throw new Error(`parallel training: parameters of ${l.name} do not fit`);
+      to.set(p.kernel, o);
+      if (p.bias) to.set(p.bias, o + l.kernel);
+      o += l.kernel + l.bias;
+    }
+  }
+
+  private checkReady(): void {
+    if (this.failed) throw this.failed;
+    if (this.closed) throw new Error('parallel training: the trainer is closed');
+    if (this.busy) throw new Error('parallel training: one step at a time (await the last one)');
+  }
+
+  /** Starts a command: clears the last one's errors, bumps GO; returns the DONE generation to wait past. */
+  private signal(command: Command, lr = 0): number {
+    const c = this.ctl, w = this.threads.length;
+    c[CTL.failed] = 0;
+    for (let r = 0; r < w; r++) c[CTL.per + w + r] = 0;
+    c[CTL.command] = command;
+    this.nums[0] = lr;
+    const gen = Atomics.load(c, CTL.doneGen);
+    Atomics.add(c, CTL.go, 1);
+    Atomics.notify(c, CTL.go);
+    return gen;
+  }
+
+  private runSync(command: Command, lr: number): void {
+    this.checkReady();
+    const gen = this.signal(command, lr);
+    while (Atomics.load(this.ctl, CTL.doneGen) === gen) Atomics.wait(this.ctl, CTL.doneGen, gen);
+    this.finish();
+  }
+
+  private async run(command: Command, lr: number): Promise<void> {
+    this.checkReady();
+    this.busy = true;
+    try {
+      const gen = this.signal(command, lr);
+      while (Atomics.load(this.ctl, CTL.doneGen) === gen && !this.failed) {
+        const w = waitAsync(this.ctl, CTL.doneGen, gen);
+        if (w.async) await Promise.race([w.value, this.death]);
+      }
+      if (this.failed) throw this.failed;
+    } finally {
+      this.busy = false;
+    }
+    this.finish();
+  }
+
+  /** After DONE: the failing worker's reason (the others only say that one failed), for good if replicas may differ. */
+  private finish(): void {
+    if (!Atomics.load(this.ctl, CTL.failed)) return;
+    const w = this.threads.length;
+    const reasons = Array.from({ length: w }, (_, r) => {
+      const len = this.ctl[CTL.per + w + r];
+      return new TextDecoder().decode(this.errors.slice(r * ERROR_BYTES, r * ERROR_BYTES + len));
+    });
+    const reason = reasons.find((m) => m && m !== OTHER_FAILED) ?? reasons[0];
+    if (!Atomics.load(this.ctl, CTL.broken)) throw new Error(`parallel training: ${reason}`);
+    throw (this.failed = new Error(`parallel training: ${reason} (the replicas may differ now: start again)`));
   }
 }
 

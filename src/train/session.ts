@@ -71,6 +71,18 @@ export interface BatchInfo {
   batchCorrect: number;
 }
 
+/**
+ * The batch step run elsewhere (data-parallel workers, src/train/parallel.ts): the session writes each batch into
+ * `input`, `step` trains on it; `pull` brings the trained parameters and optimizer state into the session's network
+ * and optimizer (before evaluating or a checkpoint), `push` sends them back (after a restore).
+ */
+export interface BatchStepper {
+  readonly input: Float32Array;
+  step(labels: Uint8Array, lr: number): { loss: number; correct: number };
+  pull(net: Network, opt: Optimizer): void;
+  push(net: Network, opt: Optimizer): void;
+}
+
 /** Everything a run needs to continue after `log.epochs.length` epochs. Plain data: it can be stored or sent. */
 export interface SessionCheckpoint {
   params: Map<string, LayerParams>;
@@ -107,6 +119,7 @@ export class TrainSession {
     ex: EngineExports,
     readonly opts: SessionOptions,
     readonly data: { train: DigitSet; test: DigitSet },
+    private readonly stepper?: BatchStepper,
   ) {
     this.trainCount = data.train.count - opts.validation;
     if (this.trainCount < opts.batch) throw new Error(`train: ${this.trainCount} training images is fewer than one batch`);
@@ -153,12 +166,22 @@ export class TrainSession {
     let ran = 0;
     for (; ran < max && e.next < this.batches; ran++) {
       const b = e.next++;
+      if (this.stepper) {
+        // Trained in the stepper's workers; the local optimizer keeps the step count (the schedule).
+        this.fillBatch(e, b, this.stepper.input);
+        e.lr = cosine(opts.lr, this.optimizer.step, this.batches * opts.epochs);
+        const r = this.stepper.step(this.labels, e.lr);
+        this.optimizer.step++;
+        this.logBatch(e, b, this.checkLoss(r.loss, e), r.correct, onBatch);
+        continue;
+      }
       this.fillBatch(e, b);
       net.forward(opts.batch);
       const loss = this.checkLoss(net.loss(this.labels, opts.batch), e);
       const ok = this.correct(0, opts.batch);
       net.backward(opts.batch);
-      this.stepAndLog(e, b, loss, ok, onBatch);
+      this.applyStep(e);
+      this.logBatch(e, b, loss, ok, onBatch);
     }
     return ran;
   }
@@ -195,7 +218,8 @@ export class TrainSession {
       grads.set(theirs.grads, slots.total);
       sumSlotsInto(net, slots, grads, 2);
       const loss = this.checkLoss((own + theirs.loss) / 2, e);
-      this.stepAndLog(e, b, loss, ok + theirs.correct, onBatch);
+      this.applyStep(e);
+      this.logBatch(e, b, loss, ok + theirs.correct, onBatch);
     }
     return ran;
   }
@@ -203,11 +227,11 @@ export class TrainSession {
   /** The two halves' gradients side by side (runBatchesWith), allocated once. */
   private pairGrads?: Float32Array;
 
-  /** Batch `b` of epoch `e` (augmented if asked) into the network's input, its labels into this.labels. */
-  private fillBatch(e: Epoch, b: number): void {
+  /** Batch `b` of epoch `e` (augmented if asked) into `input` (default the network's), its labels into this.labels. */
+  private fillBatch(e: Epoch, b: number, input?: Float32Array): void {
     const { net, opts, data } = this;
     const inSize = net.input.size;
-    const input = net.arena.f32(net.input.ptr, opts.batch * inSize);
+    input ??= net.arena.f32(net.input.ptr, opts.batch * inSize);
     for (let i = 0; i < opts.batch; i++) {
       const k = e.order[b * opts.batch + i];
       const src = data.train.images.subarray(k * inSize, (k + 1) * inSize);
@@ -232,11 +256,15 @@ export class TrainSession {
     return ok;
   }
 
-  /** The optimiser step on the gradients in place, and the batch's loss and accuracy into the logs. */
-  private stepAndLog(e: Epoch, b: number, loss: number, ok: number, onBatch?: (info: BatchInfo) => void): void {
+  /** The optimiser step on the gradients in place, at the schedule's learning rate. */
+  private applyStep(e: Epoch): void {
+    e.lr = cosine(this.opts.lr, this.optimizer.step, this.batches * this.opts.epochs);
+    this.optimizer.apply(e.lr);
+  }
+
+  /** The batch's loss and accuracy into the epoch's sums, the curve and `onBatch`. */
+  private logBatch(e: Epoch, b: number, loss: number, ok: number, onBatch?: (info: BatchInfo) => void): void {
     const { opts, optimizer } = this;
-    e.lr = cosine(opts.lr, optimizer.step, this.batches * opts.epochs);
-    optimizer.apply(e.lr);
     e.lossSum += loss * opts.batch;
     e.correct += ok;
     e.seen += opts.batch;
@@ -255,6 +283,7 @@ export class TrainSession {
   endEpoch(): { log: EpochLog; test: Metrics } {
     const e = this.current;
     if (!e || e.next < this.batches) throw new Error('train: endEpoch() before the epoch has run all its batches');
+    this.stepper?.pull(this.net, this.optimizer);
     const v = evaluate(this.net, this.val.images, this.val.labels);
     const test = evaluate(this.net, this.data.test.images, this.data.test.labels);
     const log: EpochLog = {
@@ -287,6 +316,7 @@ export class TrainSession {
   restore(c: SessionCheckpoint): void {
     this.net.setParams(c.params);
     this.optimizer.restore(c.optimizer);
+    this.stepper?.push(this.net, this.optimizer);
     this.log.epochs = [...c.log.epochs];
     this.log.curve = [...c.log.curve];
     this.current = undefined;

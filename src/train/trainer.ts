@@ -10,11 +10,12 @@ import { join } from 'node:path';
 import { loadEngineNode } from '../wasm/node.ts';
 import type { MnistSet } from '../data/mnist-node.ts';
 import { loadModelFromDir, saveModelToDir } from '../model/format-node.ts';
-import { architecture, type Architecture } from './architectures.ts';
+import { architecture, initModel, type Architecture } from './architectures.ts';
+import { ParallelTrainer } from './parallel.ts';
 import { evaluate, type Metrics } from './evaluate.ts';
 import { concatF32 } from '../util/array.ts';
 import type { OptimizerName, OptimizerState } from './optimizer.ts';
-import { TrainSession, type CurvePoint, type EpochLog } from './session.ts';
+import { TrainSession, type BatchStepper, type CurvePoint, type EpochLog } from './session.ts';
 // Defined beside the step-wise trainer they belong to.
 export { cosine, shuffled, type EpochLog } from './session.ts';
 
@@ -29,6 +30,11 @@ export interface TrainOptions {
   out: string;
   /** Training images held out (the last ones of the training set) to validate on. */
   validation: number;
+  /**
+   * Worker threads training data-parallel (./parallel.ts); 1 (or absent) trains on this thread. Weights differ from
+   * one thread's by float rounding (the batch summed as two halves), so a run is reproducible per thread count.
+   */
+  threads?: number;
 }
 
 export interface TrainLog {
@@ -58,20 +64,31 @@ export async function train(
   hooks: TrainHooks = {},
 ): Promise<TrainResult> {
   const { model, epochs, batch, lr, optimizer, seed, augment, validation } = opts;
-  const session = new TrainSession(
-    await loadEngineNode(),
-    { spec: architecture(model), epochs, batch, lr, optimizer, seed, augment, validation },
-    data,
-  );
-  const resumed = await loadCheckpoint(opts, session);
-  hooks.onStart?.({ epoch: session.epoch, epochs, batches: session.batches, resumed });
-  while (!session.done) {
-    session.runBatches(Infinity, hooks.onBatch);
-    const { log: entry } = session.endEpoch();
-    await saveCheckpoint(opts, session);
-    hooks.onEpoch?.(entry);
+  const spec = architecture(model);
+  const threads = opts.threads ?? 1;
+  // The replicas start from the same initial weights as the session's own network (initModel with the seed).
+  const par = threads > 1 ? await ParallelTrainer.create(initModel(spec, seed), { batch, optimizer, workers: threads }) : undefined;
+  let log: TrainLog;
+  let session: TrainSession;
+  try {
+    session = new TrainSession(
+      await loadEngineNode(),
+      { spec, epochs, batch, lr, optimizer, seed, augment, validation },
+      data,
+      par && stepperOf(par),
+    );
+    const resumed = await loadCheckpoint(opts, session);
+    hooks.onStart?.({ epoch: session.epoch, epochs, batches: session.batches, resumed });
+    while (!session.done) {
+      session.runBatches(Infinity, hooks.onBatch);
+      const { log: entry } = session.endEpoch();
+      await saveCheckpoint(opts, session);
+      hooks.onEpoch?.(entry);
+    }
+    log = { model, options: opts, ...session.log };
+  } finally {
+    await par?.close();
   }
-  const log: TrainLog = { model, options: opts, ...session.log };
 
   const test = evaluate(session.net, data.test.images, data.test.labels);
   await saveModelToDir(opts.out, session.model());
@@ -79,6 +96,16 @@ export async function train(
   await writeFile(join(opts.out, 'metrics.json'), JSON.stringify(metricsJson(test), null, 1) + '\n');
   await rm(join(opts.out, CHECKPOINT), { recursive: true, force: true });
   return { log, test };
+}
+
+/** The parallel trainer as the session's batch step. */
+function stepperOf(par: ParallelTrainer): BatchStepper {
+  return {
+    input: par.input,
+    step: (labels, lr) => par.stepSync(labels, lr),
+    pull: (net, opt) => par.pull(net, opt),
+    push: (net, opt) => par.load(net.getParams(), opt.state()),
+  };
 }
 
 export function metricsJson(m: Metrics) {
@@ -125,10 +152,11 @@ async function loadCheckpoint(opts: TrainOptions, session: TrainSession): Promis
   const dir = join(opts.out, CHECKPOINT);
   if (!existsSync(join(dir, 'state.json'))) return false;
   const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as CheckpointState;
-  for (const k of ['model', 'batch', 'seed', 'optimizer', 'augment', 'validation', 'lr', 'epochs'] as const) {
-    if (state.options[k] !== opts[k]) {
+  for (const k of ['model', 'batch', 'seed', 'optimizer', 'augment', 'validation', 'lr', 'epochs', 'threads'] as const) {
+    const was = k === 'threads' ? (state.options[k] ?? 1) : state.options[k], now = k === 'threads' ? (opts[k] ?? 1) : opts[k];
+    if (was !== now) {
       throw new Error(
-        `train: ${dir} holds a checkpoint of a run with --${k} ${state.options[k]}, not ${opts[k]}; ` +
+        `train: ${dir} holds a checkpoint of a run with --${k} ${was}, not ${now}; ` +
           `delete it or use another --out`,
       );
     }

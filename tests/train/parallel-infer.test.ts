@@ -49,6 +49,31 @@ describe.each(['mlp', 'cnn'] as const)('inference pool, %s', (id) => {
   }, 120_000);
 });
 
+describe('inference pool, runs of different sizes', () => {
+  it('a smaller then a larger run (the shared buffers grow) give each run its own digits', async () => {
+    const model = await loadModelFromDir(shippedModelDir('mlp'));
+    const pool = await InferencePool.create(model, { workers: 2, capacity: 32 });
+    pools.push(pool);
+    const { images, labels } = mnistTest();
+    const whole = await pool.run(images.slice(0, 500 * 784), 500);
+    const small = await pool.run(images.slice(100 * 784, 103 * 784), 3);
+    expect(small.probs).toHaveLength(30);
+    // the same digits as in the first run (within float rounding: another place in the batch), not stale outputs
+    for (let i = 0; i < 30; i++) expect(Math.abs(small.logits[i] - whole.logits[1000 + i])).toBeLessThan(1e-5);
+    const large = await pool.run(images.slice(0, 900 * 784), 900);
+    let right = 0;
+    for (let i = 0; i < 900; i++) {
+      const p = large.probs.subarray(i * 10, i * 10 + 10);
+      if (p.indexOf(Math.max(...p)) === labels[i]) right++;
+    }
+    expect(right / 900).toBeGreaterThan(0.95);
+    // one run at a time: a second before the first is done is refused, the first still answers
+    const a = pool.run(images.slice(0, 10 * 784), 10);
+    await expect(pool.run(images.slice(0, 10 * 784), 10)).rejects.toThrow(/one run at a time/);
+    expect((await a).probs).toHaveLength(100);
+  }, 120_000);
+});
+
 describe('inference pool refuses what it cannot run', () => {
   it('inputs that do not match the count', async () => {
     const model = await loadModelFromDir(shippedModelDir('mlp'));

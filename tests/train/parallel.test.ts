@@ -61,7 +61,7 @@ describe.each([
     trainers.push(par);
     const parLosses: number[] = [];
     for (const b of batches()) parLosses.push((await par.step(b.x, b.y, LR)).loss);
-    const parParams = await par.params();
+    const parParams = par.params();
 
     const split = await oneThread(model, BATCH / 2, (net, opt, b) => splitStep(net, opt, b.x, b.y, 2, LR));
     expect(parLosses).toEqual(split.losses);
@@ -86,6 +86,31 @@ describe.each([
   }, 120_000);
 });
 
+describe('parallel training, other splits', () => {
+  // Three workers: shard boundaries inside tensors (on multiples of 4 from each tensor's start), the rank-order sum
+  // of three slots; SGD as well as Adam.
+  it.each(['adam', 'sgd'] as const)('three workers = one thread summing the same three thirds, bit for bit (%s)', async (optimizer) => {
+    const model = initModel(mlpSpec(), 5);
+    const batch = 48;
+    const par = await ParallelTrainer.create(model, { batch, optimizer, workers: 3 });
+    trainers.push(par);
+    const net = new Network(new Arena(await loadEngineNode()), model, batch / 3);
+    const opt = new Optimizer(net, optimizer);
+    const { images, labels } = mnistTest();
+    for (let s = 0; s < 3; s++) {
+      const x = images.slice(s * batch * 784, (s + 1) * batch * 784), y = labels.slice(s * batch, (s + 1) * batch);
+      expect((await par.step(x, y, LR)).loss).toBe(splitStep(net, opt, x, y, 3, LR));
+    }
+    expect(maxDiff(par.params(), net.getParams()).abs).toBe(0);
+    expect(maxDiff(par.params(), model.params).abs).toBeGreaterThan(1e-3); // it trained
+    // the gathered optimizer state is the one-thread optimizer's, moment for moment
+    const state = par.optimizerState(optimizer);
+    expect(state.step).toBe(3);
+    expect(state.m).toEqual(opt.state().m);
+    expect(state.v).toEqual(opt.state().v);
+  }, 120_000);
+});
+
 describe('parallel training refuses what it cannot do', () => {
   it('a batch that does not split evenly', async () => {
     await expect(ParallelTrainer.create(initModel(mlpSpec(), 1), { batch: 63, optimizer: 'adam', workers: 2 })).rejects.toThrow(/63 does not split evenly over 2 workers/);
@@ -101,8 +126,21 @@ describe('parallel training refuses what it cannot do', () => {
     const par = await ParallelTrainer.create(initModel(mlpSpec(), 1), { batch: 4, optimizer: 'sgd', workers: 2 });
     trainers.push(par);
     await expect(par.step(new Float32Array(4 * 784), [1, 2, 3, 12], 0.1)).rejects.toThrow(/label 12 .* is not a class 0\.\.9/);
-    // Both replicas are still usable after the failed step.
+    // Both replicas are still usable after the failed step, and it changed nothing.
+    const before = par.params();
     const r = await par.step(new Float32Array(4 * 784), [1, 2, 3, 4], 0.1);
     expect(Number.isFinite(r.loss)).toBe(true);
+    expect(maxDiff(before, initModel(mlpSpec(), 1).params).abs).toBe(0);
   });
+
+  it('a worker that dies mid-step fails the waiting step with a message instead of hanging, and every later one', async () => {
+    // The CNN's step takes milliseconds: worker 1 is killed inside it, worker 0 is left waiting at the barrier.
+    const par = await ParallelTrainer.create(initModel(cnnSpec(), 1), { batch: 64, optimizer: 'sgd', workers: 2 });
+    const { images, labels } = mnistTest();
+    const step = par.step(images.slice(0, 64 * 784), labels.slice(0, 64), 0.1);
+    void (par as unknown as { threads: { terminate(): Promise<number> }[] }).threads[1].terminate();
+    await expect(step).rejects.toThrow(/worker 1 failed \(exit code 1\)/);
+    expect(() => par.stepSync(labels.slice(0, 64), 0.1)).toThrow(/worker 1 failed/);
+    await par.close(); // worker 0, asleep at the barrier, is terminated too
+  }, 60_000);
 });
