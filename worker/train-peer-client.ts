@@ -8,6 +8,10 @@ import type { GradientPeer, PeerPlan, PeerResult, PeerStep } from '../src/train/
 export type PeerRequest = { kind: 'init'; wasm: BufferSource; plan: PeerPlan } | { kind: 'step'; step: PeerStep };
 export type PeerReply = { kind: 'ready' } | { kind: 'step'; result: PeerResult } | { kind: 'error'; message: string };
 
+/** Starting the thread (loading its script, compiling the engine) and one half-batch step take far less. */
+const START_MS = 15_000;
+const STEP_MS = 30_000;
+
 /** The peer thread, started and planned for `plan` with the engine module `wasm` (the baseline build). */
 export async function startPeerThread(wasm: BufferSource, plan: PeerPlan): Promise<GradientPeer> {
   const worker = new Worker(new URL('./train-peer.ts', import.meta.url), { type: 'module', name: 'seeing-digits-train-peer' });
@@ -29,11 +33,16 @@ export async function startPeerThread(wasm: BufferSource, plan: PeerPlan): Promi
     fail(e.message || 'it failed to load or crashed');
   };
   worker.onmessageerror = () => fail('a message could not be read');
-  const ask = (req: PeerRequest, transfer: Transferable[] = []): Promise<PeerReply> => {
+  /** One request; a thread that has not answered within `ms` is ended (a stuck thread must not stall training). */
+  const ask = (req: PeerRequest, ms: number, transfer: Transferable[] = []): Promise<PeerReply> => {
     if (dead) return Promise.reject(dead);
     if (pending) return Promise.reject(new Error('the second training thread is busy'));
     return new Promise<PeerReply>((resolve, reject) => {
-      pending = { resolve, reject };
+      const timer = setTimeout(() => fail(`no answer within ${ms / 1000} s`), ms);
+      pending = {
+        resolve: (r) => (clearTimeout(timer), resolve(r)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      };
       worker.postMessage(req, transfer);
     }).then((r) => {
       if (r.kind === 'error') throw new Error(`the second training thread: ${r.message}`);
@@ -41,14 +50,14 @@ export async function startPeerThread(wasm: BufferSource, plan: PeerPlan): Promi
     });
   };
   try {
-    await ask({ kind: 'init', wasm, plan });
+    await ask({ kind: 'init', wasm, plan }, START_MS);
   } catch (e) {
     worker.terminate();
     throw e;
   }
   return {
     async step(s) {
-      const r = await ask({ kind: 'step', step: s }, [s.params.buffer, s.images.buffer, s.labels.buffer]);
+      const r = await ask({ kind: 'step', step: s }, STEP_MS, [s.params.buffer, s.images.buffer, s.labels.buffer]);
       if (r.kind !== 'step') throw new Error('the second training thread answered out of turn');
       return r.result;
     },

@@ -157,7 +157,9 @@ for (const [name, launch] of [
     await page.select('[data-testid="train-model"]', 'cnn');
     await setValue(page, 'train-epochs', '1');
     await page.click('[data-testid="train-start"]');
-    await poll(async () => ((await page.$eval('[data-testid="train-threads"]', (e) => (e as HTMLElement).dataset.threads)) === '2' ? true : null), 'the two-thread plan', 60_000);
+    await poll(async () => ((await page.$eval('[data-testid="train-threads"]', (e) => (e as HTMLElement).dataset.threads)) === '2' ? true : null), 'the two-thread plan', 60_000).catch(async (e) => {
+      throw new Error(`${e.message}; threads "${await text(page, 'train-threads')}", status "${await text(page, 'train-status')}", error "${await text(page, 'train-error')}"`);
+    });
     expect(await text(page, 'train-threads')).toBe(' on 2 threads');
     await poll(async () => /^done/.test(await text(page, 'train-status')) || null, 'the epoch to finish', 240_000);
     expect(parseFloat(await text(page, 'train-test-accuracy'))).toBeGreaterThanOrEqual(97);
