@@ -79,11 +79,9 @@ for (const [name, launch, target] of [
         // The MLP's hidden layers and logits: one canvas each, many colours.
         const mlp = await canvasStats(page, '[data-testid="activations-mlp"] canvas[data-layer]');
         expect(mlp.map((c) => c.colours > 5)).toEqual([true, true, true]);
-        // Saliency: coloured over the sketch (the 28×28 map, placed over the input grid) and in both thumbnails.
+        // Saliency: coloured over the sketch and in both thumbnails.
         const [overlay] = await canvasStats(page, '[data-testid="overlay"]');
-        expect([overlay.width, overlay.height]).toEqual([28, 28]);
-        expect(overlay.opaque).toBeGreaterThan(40);
-        expect(await page.$eval('[data-testid="overlay"]', (e) => !(e as HTMLElement).hidden && parseFloat((e as HTMLElement).style.width) > 50)).toBe(true);
+        expect(overlay.opaque).toBeGreaterThan(100);
         for (const id of ['mlp', 'cnn']) {
           const [thumb] = await canvasStats(page, `[data-testid="saliency-${id}"]`);
           expect(thumb.tinted, `${id} saliency`).toBeGreaterThan(10);
@@ -150,7 +148,7 @@ for (const [name, launch, target] of [
       await page.select('[data-testid="saliency-method"]', 'integrated-gradients');
       await settled(page, n);
       const [overlay] = await canvasStats(page, '[data-testid="overlay"]');
-      expect(overlay.opaque).toBeGreaterThan(40);
+      expect(overlay.opaque).toBeGreaterThan(100);
       await page.click('[data-testid="target-reset"]');
     });
 

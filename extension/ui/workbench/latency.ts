@@ -12,11 +12,19 @@ export class LatencyProbe {
   private analyses = 0;
   /** When the first frame after the last input began (null: not yet). */
   private firstFrameAt: number | null = null;
+  private watched = false;
 
-  /** The input event's time (a stroke's end: its pointerup's timestamp, not the handler's). */
-  input(at: number): void {
+  /**
+   * The input event's time (a stroke's end: its pointerup's timestamp, not the handler's). `watchFrame`: also note
+   * when the first frame after it begins (for inFirstFrame) — only for inputs that need a frame anyway (a click on
+   * a button): requesting one after a stroke's end would itself make Chromium hold the worker's answer until that
+   * frame is painted (its scheduler defers tasks after input while a frame is pending), adding a frame.
+   */
+  input(at: number, watchFrame = false): void {
     this.inputAt = at;
     this.firstFrameAt = null;
+    this.watched = watchFrame;
+    if (!watchFrame) return;
     requestAnimationFrame((t) => {
       if (this.inputAt === at) this.firstFrameAt = t;
     });
@@ -27,8 +35,8 @@ export class LatencyProbe {
     this.analyses++;
     const since = this.inputAt;
     const rendered = performance.now() - since;
-    // Drawn before the first frame after the input began: that frame shows it ("within one frame").
-    const inFirstFrame = this.firstFrameAt === null;
+    // Drawn before the first frame after the input began: that frame shows it ("within one frame"); null: not watched.
+    const inFirstFrame = this.watched ? this.firstFrameAt === null : null;
     requestAnimationFrame(() => {
       const stats = {
         analyses: this.analyses,

@@ -140,7 +140,7 @@ export class Workbench implements WorkbenchContext {
 
   setHooks(hooks: AnalyzeOptions['hooks'], at = performance.now()): void {
     this.hooks = hooks;
-    this.latency.input(at);
+    this.latency.input(at, true);
     this.live.request(true, true);
   }
 
