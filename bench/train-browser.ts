@@ -20,7 +20,11 @@ async function epoch(page: Page, model: 'mlp' | 'cnn', cores: boolean): Promise<
   await page.$eval('[data-testid="train-cores"]', (e, on) => ((e as HTMLInputElement).checked = on), cores);
   await page.click('[data-testid="train-start"]');
   await poll(async () => /^training/.test(await text(page, 'train-status')) || null, 'the run to start', 120_000);
-  await poll(async () => /^done/.test(await text(page, 'train-status')) || null, 'the epoch', 600_000);
+  const end = await poll(async () => {
+    const s = await text(page, 'train-status');
+    return /^(done|failed|stopped)/.test(s) ? s : null;
+  }, 'the epoch', 600_000);
+  if (!/^done/.test(end)) throw new Error(`the ${model} epoch on ${cores ? 2 : 1} thread(s) ended "${end}": ${await text(page, 'train-error')}`);
   const threads = await page.$eval('[data-testid="train-threads"]', (e) => (e as HTMLElement).dataset.threads);
   if (threads !== (cores ? '2' : '1')) throw new Error(`asked for ${cores ? 2 : 1} threads, ran ${threads}: ${await text(page, 'train-threads')}`);
   return {
