@@ -58,16 +58,19 @@ export class LiveAnalysis {
     this.scheduler.request(now);
   }
 
-  /** The API for this run: the in-page engine for a click's answer when there is one, else the worker. */
-  private api(): SeeingDigitsApi | Promise<SeeingDigitsApi> {
+  /**
+   * The API for this run: the in-page engine for a click's answer when there is one, else the worker. Taken when
+   * the run starts, asked for only where the run needs it (inside its try: a failed engine rejects).
+   */
+  private takeApi(): () => Promise<SeeingDigitsApi> {
     const inPage = this.inPage;
     this.inPage = false;
-    return (inPage && this.h.inPage?.()) || this.h.api();
+    return async () => (inPage && this.h.inPage?.()) || this.h.api();
   }
 
   private async run(): Promise<void> {
     const t0 = performance.now();
-    const api = this.api();
+    const api = this.takeApi();
     if (this.pad.digit) return this.runDigit(this.pad.digit, t0, api);
     if (this.pad.sketch.isEmpty) return this.h.onBlank();
     const gray = this.pad.raster(RASTER);
@@ -77,7 +80,7 @@ export class LiveAnalysis {
     if (!pre.ok && pre.reason === 'several-digits') return this.readNumber(gray, api);
     if (!pre.ok) return this.h.onBlank(pre.reason === 'blank' ? undefined : PAD_MESSAGES[pre.reason] ?? pre.message);
     try {
-      const result = await (await api).analyze({ kind: 'mnist', pixels: pre.pixels }, this.h.options());
+      const result = await (await api()).analyze({ kind: 'mnist', pixels: pre.pixels }, this.h.options());
       // Cleared while this ran: the follow-up run shows the blank state; don't flash an old result first.
       if (this.pad.isBlank || this.pad.digit) return;
       if (!result.ok) return this.h.onBlank(result.message);
@@ -90,9 +93,9 @@ export class LiveAnalysis {
   }
 
   /** A test digit is already a model input: it fills the pad, so the input grid is the whole pad. */
-  private async runDigit(pixels: Float32Array, t0: number, api: SeeingDigitsApi | Promise<SeeingDigitsApi>): Promise<void> {
+  private async runDigit(pixels: Float32Array, t0: number, api: () => Promise<SeeingDigitsApi>): Promise<void> {
     try {
-      const result = await (await api).analyze({ kind: 'mnist', pixels: pixels.slice() }, this.h.options());
+      const result = await (await api()).analyze({ kind: 'mnist', pixels: pixels.slice() }, this.h.options());
       if (this.pad.digit !== pixels) return; // replaced or cleared meanwhile
       if (!result.ok) return this.h.onBlank(result.message);
       this.h.onResult({ result, inputRect: { x: 0, y: 0, width: 1, height: 1 }, roundTrip: performance.now() - t0 });
@@ -102,14 +105,14 @@ export class LiveAnalysis {
   }
 
   /** Several digits side by side: the worker reads the row (src/preprocess/row.ts) and names the number. */
-  private async readNumber(gray: Float32Array, api: SeeingDigitsApi | Promise<SeeingDigitsApi>): Promise<void> {
+  private async readNumber(gray: Float32Array, api: () => Promise<SeeingDigitsApi>): Promise<void> {
     const data = new Uint8ClampedArray(gray.length * 4);
     for (let i = 0; i < gray.length; i++) {
       data.fill(Math.round(gray[i] * 255), 4 * i, 4 * i + 3);
       data[4 * i + 3] = 255;
     }
     try {
-      const r = await (await api).analyze({ kind: 'image', image: { width: RASTER, height: RASTER, data } }, { models: this.h.options().models });
+      const r = await (await api()).analyze({ kind: 'image', image: { width: RASTER, height: RASTER, data } }, { models: this.h.options().models });
       if (this.pad.sketch.isEmpty) return;
       if (!r.ok || !r.number) return this.h.onBlank(r.ok ? 'one digit at a time, or several side by side' : r.message);
       const { byModel } = r.number;
