@@ -3,6 +3,7 @@
 // to the frame showing the new predictions (target: within one frame, ≤ 16.7 ms). Needs `npm run build`.
 import type { Page } from 'puppeteer-core';
 import { chromium, firefox, poll, type Session } from '../scripts/browsers.ts';
+import { quantile } from './rows.ts';
 
 /** Per tab: what must be drawn for the view to count as shown (checked in the page, once a frame). */
 const VIEWS = {
@@ -22,10 +23,6 @@ interface Stats {
   inFirstFrame: boolean | null;
 }
 
-const q = (v: number[], p: number) => {
-  const s = [...v].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
-};
 
 /** ms from the page's time origin (navigation start) to the frame after `ready` first held. */
 async function shownAfter(session: Session, tab: keyof typeof VIEWS): Promise<number> {
@@ -78,10 +75,10 @@ export async function benchExplorer({ opens = 5, clicks = 40 } = {}): Promise<vo
       for (const tab of Object.keys(VIEWS) as (keyof typeof VIEWS)[]) {
         const t: number[] = [];
         for (let i = 0; i < opens; i++) t.push(await shownAfter(session, tab));
-        cells.push(`${q(t, 0.5).toFixed(0)} / ${Math.max(...t).toFixed(0)} ms`);
+        cells.push(`${quantile(t, 0.5).toFixed(0)} / ${Math.max(...t).toFixed(0)} ms`);
       }
       const rows = await ablationClicks(session, clicks);
-      const f = (k: 'inputToRenderMs' | 'inputToFrameMs', p: number) => q(rows.map((r) => r[k]), p).toFixed(1);
+      const f = (k: 'inputToRenderMs' | 'inputToFrameMs', p: number) => quantile(rows.map((r) => r[k]), p).toFixed(1);
       const first = rows.filter((r) => r.inFirstFrame).length;
       console.log(`| ${name} | ${cells.join(' | ')} | ${f('inputToRenderMs', 0.5)} / ${f('inputToRenderMs', 0.95)} ms | ${f('inputToFrameMs', 0.5)} / ${f('inputToFrameMs', 0.95)} ms | ${first} of ${rows.length} |`);
     } catch (e) {

@@ -5,7 +5,7 @@
 import type { Page } from 'puppeteer-core';
 import { sketchStrokes } from '../src/data/sketches.ts';
 import { chromium, firefox, poll, type Session } from '../scripts/browsers.ts';
-import { addRow, note } from './rows.ts';
+import { addRow, note, quantile } from './rows.ts';
 
 interface Stats {
   analyses: number;
@@ -43,10 +43,6 @@ async function strokesToScreen(page: Page, method: string, digits: number): Prom
   return out;
 }
 
-const q = (v: number[], p: number) => {
-  const s = [...v].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
-};
 
 /** The popup-frame-p95 row: Chromium, default saliency (gradient × input), stroke end to the next frame. */
 export async function benchPopupP95({ digits = 20 } = {}): Promise<void> {
@@ -58,9 +54,9 @@ export async function benchPopupP95({ digits = 20 } = {}): Promise<void> {
     await poll(() => page.$('[data-testid="engine"].ready'), 'the engine', 30_000);
     const rows = await strokesToScreen(page, 'gradient-x-input', digits);
     const ms = (k: keyof Stats) => rows.map((r) => r[k]);
-    console.log(`popup (chromium, gradient × input, ${rows.length} strokes): worker median ${q(ms('workerMs'), 0.5).toFixed(1)} ms, views updated p95 ${q(ms('inputToRenderMs'), 0.95).toFixed(1)} ms, next frame p95 ${q(ms('inputToFrameMs'), 0.95).toFixed(1)} ms`);
-    addRow({ case: 'popup-frame-p95', model: 'mlp+cnn', engine: 'simd', median: q(ms('inputToFrameMs'), 0.95), unit: 'ms' });
-    addRow({ case: 'popup-render-p95', model: 'mlp+cnn', engine: 'simd', median: q(ms('inputToRenderMs'), 0.95), unit: 'ms' });
+    console.log(`popup (chromium, gradient × input, ${rows.length} strokes): worker median ${quantile(ms('workerMs'), 0.5).toFixed(1)} ms, views updated p95 ${quantile(ms('inputToRenderMs'), 0.95).toFixed(1)} ms, next frame p95 ${quantile(ms('inputToFrameMs'), 0.95).toFixed(1)} ms`);
+    addRow({ case: 'popup-frame-p95', model: 'mlp+cnn', engine: 'simd', median: quantile(ms('inputToFrameMs'), 0.95), unit: 'ms' });
+    addRow({ case: 'popup-render-p95', model: 'mlp+cnn', engine: 'simd', median: quantile(ms('inputToRenderMs'), 0.95), unit: 'ms' });
   } catch (e) {
     note(`popup-frame-p95: failed (${(e as Error).message})`);
   } finally {
@@ -81,7 +77,7 @@ export async function benchPopup({ digits = 20 } = {}): Promise<void> {
       await poll(() => page.$('[data-testid="engine"].ready'), 'the engine', 30_000);
       for (const method of ['gradient-x-input', 'integrated-gradients']) {
         const rows = await strokesToScreen(page, method, digits);
-        const f = (k: keyof Stats, p: number) => q(rows.map((r) => r[k]), p).toFixed(1);
+        const f = (k: keyof Stats, p: number) => quantile(rows.map((r) => r[k]), p).toFixed(1);
         console.log(`| ${name} | ${method} | ${rows.length} | ${f('workerMs', 0.5)} ms | ${f('inputToRenderMs', 0.5)} / ${f('inputToRenderMs', 0.95)} ms | ${f('inputToFrameMs', 0.5)} / ${f('inputToFrameMs', 0.95)} ms |`);
       }
     } catch (e) {

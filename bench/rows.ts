@@ -78,6 +78,12 @@ export async function interleave(
   return new Map(contenders.map((c) => [c.engine, median(samples.get(c)!)]));
 }
 
+/** The p-quantile of v (nearest rank, no interpolation): the latency tables' median and p95. */
+export function quantile(v: number[], p: number): number {
+  const s = [...v].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
+}
+
 export function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
   const m = s.length >> 1;

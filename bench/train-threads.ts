@@ -29,16 +29,7 @@ export async function benchTrainThreads(inp: Inputs): Promise<void> {
     try {
       const ms = await interleave([
         { engine: 'simd', run: timed(() => par.step(inp.train, inp.labels, 1e-4), 'wall') },
-        {
-          engine: 'simd-1t',
-          run: timed(() => {
-            net.setInput(inp.train, BATCH);
-            net.forward(BATCH);
-            net.loss(inp.labels, BATCH);
-            net.backward(BATCH);
-            opt.apply(1e-4);
-          }, 'wall'),
-        },
+        { engine: 'simd-1t', run: timed(() => wholeStep(net, opt, inp), 'wall') },
       ], { reps: 11 });
       for (const [engine, perCall] of ms) addRow({ case: 'train-2t', model: id, engine, median: BATCH / (perCall / 1000), unit: 'images/s' });
       addRow({ case: 'train-2t-bound', model: id, engine: 'simd', median: await speedupBound(model, inp, net, opt), unit: '×' });
@@ -50,6 +41,15 @@ export async function benchTrainThreads(inp: Inputs): Promise<void> {
   note('train-2t: wall clock for both rows (simd = two worker threads, simd-1t = one thread, interleaved)');
 }
 
+/** One thread's whole training step on the bench batch: what both two-thread rows are compared with. */
+function wholeStep(net: Network, opt: Optimizer, inp: Inputs): void {
+  net.setInput(inp.train, BATCH);
+  net.forward(BATCH);
+  net.loss(inp.labels, BATCH);
+  net.backward(BATCH);
+  opt.apply(1e-4);
+}
+
 /**
  * What two cores could give at best, from CPU time (immune to the machine's load): one thread's whole step over one
  * worker's critical path (parallel-worker.ts on one thread: its half of the batch forward and backward, the other
@@ -59,16 +59,7 @@ export async function benchTrainThreads(inp: Inputs): Promise<void> {
 async function speedupBound(model: LoadedModel, inp: Inputs, net: Network, opt: Optimizer): Promise<number> {
   const share = await workerPath(model, inp, 2, 0);
   const ms = await interleave([
-    {
-      engine: 'whole',
-      run: timed(() => {
-        net.setInput(inp.train, BATCH);
-        net.forward(BATCH);
-        net.loss(inp.labels, BATCH);
-        net.backward(BATCH);
-        opt.apply(1e-4);
-      }, 'cpu'),
-    },
+    { engine: 'whole', run: timed(() => wholeStep(net, opt, inp), 'cpu') },
     { engine: 'share', run: timed(share, 'cpu') },
   ]);
   return ms.get('whole')! / ms.get('share')!;

@@ -11,7 +11,7 @@ import { cnnSpec, initModel, mlpSpec } from '../src/train/architectures.ts';
 import { serializeModel } from '../src/model/format.ts';
 import type { LoadedModel } from '../src/model/spec.ts';
 import { fmtTime, printTable, type Row } from './report.ts';
-import { addRow, interleave, timed } from './rows.ts';
+import { addRow, interleave, quantile, timed } from './rows.ts';
 import { IMAGE_SIDE, INPUT_SIZE, MODEL_IDS } from '../src/model/shipped.ts';
 
 const OPTS: AnalyzeOptions = { models: [...MODEL_IDS], activations: true, saliency: { method: 'gradient' } };
@@ -50,8 +50,6 @@ async function sample(api: SeeingDigitsApi, n: number, warmup: number): Promise<
   }
   return times.sort((a, b) => a - b);
 }
-
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
 export async function benchWorker({ n = 300, warmup = 30 } = {}): Promise<void> {
   const { sources, trained } = models();
