@@ -7,7 +7,7 @@
 import * as Comlink from 'comlink';
 import type { EngineExports } from '../src/wasm/abi.ts';
 import { checkTrainConfig, MNIST_COUNTS, TrainConfigError, validationCount } from '../src/train/config.ts';
-import { TrainSession, type DigitSet } from '../src/train/session.ts';
+import { firstDigits, TrainSession, type DigitSet } from '../src/train/session.ts';
 import { pcaMap } from '../src/interpret/explore.ts';
 import { serializeModel } from '../src/model/format.ts';
 import { argmax } from '../src/util/array.ts';
@@ -86,8 +86,6 @@ export function createTrainRunner(deps: TrainDeps) {
     const { config } = check(rawConfig, { train: all.train.count, test: all.test.count });
     const trainAll = config.limit?.train ?? all.train.count;
     const test = config.limit?.test ?? all.test.count;
-    const subset = (s: DigitSet, n: number): DigitSet =>
-      n === s.count ? s : { images: s.images.subarray(0, n * INPUT_SIZE), labels: s.labels.subarray(0, n), count: n };
     const opts2 = {
       spec: checked.spec,
       epochs: config.epochs,
@@ -100,7 +98,7 @@ export function createTrainRunner(deps: TrainDeps) {
     };
     let session: TrainSession;
     try {
-      session = new TrainSession(await deps.engine(), opts2, { train: subset(all.train, trainAll), test: subset(all.test, test) });
+      session = new TrainSession(await deps.engine(), opts2, { train: firstDigits(all.train, trainAll), test: firstDigits(all.test, test) });
       if (resume) session.restore(resume.session);
     } catch (e) {
       // Too large for the engine's memory, a checkpoint that does not fit: the request's fault, said plainly.

@@ -25,6 +25,13 @@ export interface DigitSet {
   count: number;
 }
 
+/** The first `n` digits of `s` (views, no copy): limited runs and tests. */
+export function firstDigits(s: DigitSet, n: number): DigitSet {
+  if (n === s.count) return s;
+  const size = s.images.length / s.count;
+  return { images: s.images.subarray(0, n * size), labels: s.labels.subarray(0, n), count: n };
+}
+
 export interface SessionOptions {
   spec: ModelSpec;
   epochs: number;

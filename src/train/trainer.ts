@@ -15,21 +15,14 @@ import { ParallelTrainer } from './parallel.ts';
 import { evaluate, type Metrics } from './evaluate.ts';
 import { concatF32 } from '../util/array.ts';
 import type { OptimizerName, OptimizerState } from './optimizer.ts';
-import { TrainSession, type BatchStepper, type CurvePoint, type EpochLog } from './session.ts';
+import { TrainSession, type BatchStepper, type CurvePoint, type EpochLog, type SessionOptions } from './session.ts';
 // Defined beside the step-wise trainer they belong to.
 export { cosine, shuffled, type EpochLog } from './session.ts';
 
-export interface TrainOptions {
+/** The session's options with a named architecture instead of a spec, and where the files go. */
+export interface TrainOptions extends Omit<SessionOptions, 'spec'> {
   model: Architecture;
-  epochs: number;
-  batch: number;
-  lr: number;
-  optimizer: OptimizerName;
-  seed: number;
-  augment: boolean;
   out: string;
-  /** Training images held out (the last ones of the training set) to validate on. */
-  validation: number;
   /**
    * Worker threads training data-parallel (./parallel.ts); 1 (or absent) trains on this thread. Weights differ from
    * one thread's by float rounding (the batch summed as two halves), so a run is reproducible per thread count.

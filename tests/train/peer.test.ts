@@ -9,13 +9,12 @@ import { Arena } from '../../src/wasm/wasm.ts';
 import { Network } from '../../src/model/network.ts';
 import { cnnSpec, initModel, mlpSpec } from '../../src/train/architectures.ts';
 import { flatParams, peerStep, setFlatParams, type GradientPeer, type PeerStep } from '../../src/train/peer.ts';
-import { TrainSession, type DigitSet, type SessionOptions } from '../../src/train/session.ts';
+import { firstDigits, TrainSession, type DigitSet, type SessionOptions } from '../../src/train/session.ts';
 import type { ModelSpec } from '../../src/model/spec.ts';
 
 let data: { train: DigitSet; test: DigitSet };
 beforeAll(() => {
-  const cut = (s: DigitSet, n: number): DigitSet => ({ images: s.images.subarray(0, n * 784), labels: s.labels.subarray(0, n), count: n });
-  data = { train: cut(loadMnist('train'), 1600), test: cut(loadMnist('test'), 400) };
+  data = { train: firstDigits(loadMnist('train'), 1600), test: firstDigits(loadMnist('test'), 400) };
 });
 
 /** A peer on its own engine instance, answering after this thread's half has run (a macrotask later). */

@@ -9,15 +9,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist, type MnistSet } from '../../src/data/mnist-node.ts';
 import { loadModelFromDir } from '../../src/model/format-node.ts';
 import { train, type TrainOptions } from '../../src/train/trainer.ts';
+import { firstDigits } from '../../src/train/session.ts';
 import type { LoadedModel } from '../../src/model/spec.ts';
-
-function subset(s: MnistSet, count: number): MnistSet {
-  return { images: s.images.subarray(0, count * 784), labels: s.labels.subarray(0, count), count };
-}
 
 let data: { train: MnistSet; test: MnistSet };
 beforeAll(() => {
-  data = { train: subset(loadMnist('train'), 3000), test: subset(loadMnist('test'), 1000) };
+  data = { train: firstDigits(loadMnist('train'), 3000), test: firstDigits(loadMnist('test'), 1000) };
 });
 
 const options = async (over: Partial<TrainOptions> = {}): Promise<TrainOptions> => ({

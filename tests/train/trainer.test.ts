@@ -6,14 +6,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist, type MnistSet } from '../../src/data/mnist-node.ts';
 import { loadModelFromDir } from '../../src/model/format-node.ts';
 import { train, type TrainOptions } from '../../src/train/trainer.ts';
-
-function subset(s: MnistSet, count: number): MnistSet {
-  return { images: s.images.subarray(0, count * 784), labels: s.labels.subarray(0, count), count };
-}
+import { firstDigits } from '../../src/train/session.ts';
 
 let data: { train: MnistSet; test: MnistSet };
 beforeAll(() => {
-  data = { train: subset(loadMnist('train'), 3000), test: subset(loadMnist('test'), 1000) };
+  data = { train: firstDigits(loadMnist('train'), 3000), test: firstDigits(loadMnist('test'), 1000) };
 });
 
 const options = async (over: Partial<TrainOptions> = {}): Promise<TrainOptions> => ({
@@ -75,7 +72,7 @@ describe('training on real MNIST (a 3000-image subset)', () => {
   });
 
   it('CNN trains one epoch on the SIMD engine', async () => {
-    const { test } = await train(await options({ model: 'cnn', epochs: 1 }), { train: subset(data.train, 1500), test: data.test });
+    const { test } = await train(await options({ model: 'cnn', epochs: 1 }), { train: firstDigits(data.train, 1500), test: data.test });
     expect(test.accuracy).toBeGreaterThan(0.6);
   });
 });
