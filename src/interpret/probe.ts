@@ -11,7 +11,6 @@
 import { Network } from '../model/network.ts';
 import type { ModelSpec } from '../model/spec.ts';
 import { Optimizer } from '../train/optimizer.ts';
-import { argmax } from '../util/array.ts';
 import { mulberry32 } from '../util/random.ts';
 import { DATA_VERSION, type ProbeFile } from './explorer-data.ts';
 import { representations, sweep, type Representation } from './layers.ts';
@@ -127,8 +126,7 @@ export function linearProbes(net: Network, train: Digits, test: Digits, opts: Pr
         feed(p, net.arena.f32(p.rep.ptr, n * p.rep.dim), n);
         p.net.forward(n);
         p.net.loss(labels, n);
-        const probs = p.net.arena.f32(p.net.probs.ptr, n * net.classes);
-        for (let i = 0; i < n; i++) if (argmax(probs, i * net.classes, net.classes) === labels[i]) p.correct++;
+        p.correct += p.net.correct(labels, n);
         p.net.backward(n, { params: true });
         p.opt.apply(probeRate(o.lr, p.rep.dim) * decay);
       }
@@ -141,8 +139,7 @@ export function linearProbes(net: Network, train: Digits, test: Digits, opts: Pr
     for (const p of probes) {
       feed(p, view(p.rep), n);
       p.net.forward(n);
-      const probs = p.net.arena.f32(p.net.probs.ptr, n * net.classes);
-      for (let i = 0; i < n; i++) if (argmax(probs, i * net.classes, net.classes) === test.labels[start + i]) p.correct++;
+      p.correct += p.net.correct(test.labels.subarray(start, start + n), n);
     }
   });
   return {

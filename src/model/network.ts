@@ -10,6 +10,7 @@ import type { EngineExports } from '../wasm/abi.ts';
 import type { Arena } from '../wasm/wasm.ts';
 import { convGeometry, layerShapes, poolGeometry, size } from './shapes.ts';
 import { checkNetworkMemory } from './memory.ts';
+import { argmax } from '../util/array.ts';
 import type { ActivationName, LayerOutput, LayerParams, LayerSpec, LoadedModel, ModelSpec } from './spec.ts';
 
 /** A tensor of `capacity` samples of `shape` in engine memory, and (lazily) its gradient. */
@@ -423,6 +424,15 @@ export class Network {
       l[i] = labels[i];
     }
     return this.ex.softmaxCrossEntropy(this.logits.ptr, this.labels, this.probs.ptr, this.logits.grad, n, this.classes);
+  }
+
+  /** How many of the first n samples of the last forward pass have `labels[i]` as their top class. */
+  correct(labels: ArrayLike<number>, n: number): number {
+    this.checkBatch(n);
+    const probs = this.arena.f32(this.probs.ptr, n * this.classes);
+    let ok = 0;
+    for (let i = 0; i < n; i++) if (argmax(probs, i * this.classes, this.classes) === labels[i]) ok++;
+    return ok;
   }
 
   /** Every layer's output (and pre-activation) for sample i of the last forward pass, copied out. */

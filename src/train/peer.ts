@@ -10,7 +10,6 @@
 import type { Network } from '../model/network.ts';
 import type { ModelSpec } from '../model/spec.ts';
 import { layerShapes } from '../model/shapes.ts';
-import { argmax } from '../util/array.ts';
 import { gradSlots } from './parallel-grads.ts';
 
 /** One half-batch step, as the peer is asked it: the parameters to use, the inputs and labels. */
@@ -76,9 +75,7 @@ export function peerStep(net: Network, s: PeerStep): PeerResult {
   net.setInput(s.images, s.count);
   net.forward(s.count);
   const loss = net.loss(s.labels, s.count);
-  const probs = net.arena.f32(net.probs.ptr, s.count * net.classes);
-  let correct = 0;
-  for (let i = 0; i < s.count; i++) if (argmax(probs, i * net.classes, net.classes) === s.labels[i]) correct++;
+  const correct = net.correct(s.labels, s.count);
   net.backward(s.count);
   const slots = gradSlots(net);
   const grads = new Float32Array(slots.total);

@@ -12,7 +12,6 @@ import type { LayerParams, LoadedModel, ModelSpec } from '../model/spec.ts';
 import { initModel } from './architectures.ts';
 import { mulberry32 } from '../util/random.ts';
 import { evaluate, type Metrics } from './evaluate.ts';
-import { argmax } from '../util/array.ts';
 import { Optimizer, type OptimizerName, type OptimizerState } from './optimizer.ts';
 import { createAugmenter } from './augment.ts';
 import { flatParams, type GradientPeer } from './peer.ts';
@@ -185,7 +184,7 @@ export class TrainSession {
       this.fillBatch(e, b);
       net.forward(opts.batch);
       const loss = this.checkLoss(net.loss(this.labels, opts.batch), e);
-      const ok = this.correct(0, opts.batch);
+      const ok = net.correct(this.labels, opts.batch);
       net.backward(opts.batch);
       this.applyStep(e);
       this.logBatch(e, b, loss, ok, onBatch);
@@ -217,7 +216,7 @@ export class TrainSession {
       remote.catch(() => undefined);
       net.forward(half);
       const own = net.loss(this.labels.subarray(0, half), half);
-      const ok = this.correct(0, half);
+      const ok = net.correct(this.labels, half);
       net.backward(half);
       for (const g of slots.list) grads.set(net.arena.f32(g.ptr, g.len), g.offset);
       const theirs = await remote;
@@ -252,15 +251,6 @@ export class TrainSession {
   private checkLoss(loss: number, e: Epoch): number {
     if (!Number.isFinite(loss)) throw new Error(`train: the loss became ${loss} at epoch ${e.epoch}; lower the learning rate`);
     return loss;
-  }
-
-  /** Correct predictions among the network's outputs first..first+n−1 (labels at the same places). */
-  private correct(first: number, n: number): number {
-    const { net } = this;
-    const probs = net.arena.f32(net.probs.ptr, (first + n) * net.classes);
-    let ok = 0;
-    for (let i = first; i < first + n; i++) if (argmax(probs, i * net.classes, net.classes) === this.labels[i]) ok++;
-    return ok;
   }
 
   /** The optimiser step on the gradients in place, at the schedule's learning rate. */
