@@ -35,8 +35,8 @@ let scratch: HTMLCanvasElement | null = null;
 
 /**
  * Draws a 28×28 overlay on the pad's overlay canvas where the input grid lies (`rect` in pad units), smoothed by
- * the canvas (bilinear: 'high' quality cost ~2.6 ms a draw on the explorer's pad, for no difference a 28×28 map can
- * show). NOTE: not a 28×28 canvas scaled by CSS, which would be cheaper on the main thread: the compositor then
+ * the canvas (bilinear is all a 28×28 map needs; 'high' showed ~2.6 ms a draw on the explorer's pad in a profile,
+ * while in the popup the two measured alike). NOTE: not a 28×28 canvas scaled by CSS, which would be cheaper on the main thread: the compositor then
  * scales that layer every frame, and in Chromium the worker's next answer after a stroke waited for that frame
  * (stroke end → next frame 11 → 25 ms median in the popup). null: nothing shown.
  */
