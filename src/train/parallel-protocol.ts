@@ -77,6 +77,19 @@ export function barrier(ctl: Int32Array, count: number, gen: number, parties: nu
     Atomics.add(ctl, gen, 1);
     Atomics.notify(ctl, gen);
   } else {
-    while (Atomics.load(ctl, gen) === g) Atomics.wait(ctl, gen, g);
+    waitWhile(ctl, gen, g);
   }
 }
+
+/**
+ * Waits while ctl[index] is `value`: spinning first, then sleeping. A futex wake-up costs ~23 µs on this machine's
+ * VM (a round trip between two threads: 46 µs sleeping, 1.2 µs spinning), and the replicas meet twice a step; the
+ * spin is bounded (SPIN loads, ~150 µs here) so a waiter with long to wait sleeps. Spinning at the barriers only:
+ * between the steps the workers sleep, so the main thread preparing the next batch has a core.
+ */
+export function waitWhile(ctl: Int32Array, index: number, value: number, spin = SPIN): void {
+  for (let i = 0; i < spin; i++) if (Atomics.load(ctl, index) !== value) return;
+  while (Atomics.load(ctl, index) === value) Atomics.wait(ctl, index, value);
+}
+
+const SPIN = 20_000;
