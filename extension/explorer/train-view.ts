@@ -30,6 +30,7 @@ export class TrainView implements View {
   private client?: SeeingDigitsClient;
   private timer?: ReturnType<typeof setInterval>;
   private running = false;
+  private polling = false;
   private curves: SavedRun['curves'] = { loss: [], val: [] };
   private lastEpoch?: Extract<TrainEvent, { kind: 'epoch' }>;
   private epochs = 1;
@@ -48,6 +49,9 @@ export class TrainView implements View {
     epochs: h('input', { 'data-testid': 'train-epochs', type: 'number', value: String(DEFAULT_TRAIN_CONFIG.epochs), min: 1 }),
     augment: h('input', { 'data-testid': 'train-augment', type: 'checkbox' }),
     seed: h('input', { 'data-testid': 'train-seed', type: 'number', value: '1', min: 0 }),
+    // Two threads where the machine has two cores: each batch split in halves (src/train/peer.ts).
+    cores: h('input', { 'data-testid': 'train-cores', type: 'checkbox', ...((navigator.hardwareConcurrency ?? 1) >= 2 ? { checked: true } : {}) }),
+    threads: h('span', { 'data-testid': 'train-threads' }, ''),
     params: h('span', { 'data-testid': 'train-params' }),
     error: h('p', { class: 'train-error', 'data-testid': 'train-error', role: 'alert' }),
     start: h('button', { type: 'button', 'data-testid': 'train-start', class: 'primary' }, 'Train'),
@@ -85,12 +89,13 @@ export class TrainView implements View {
         h('h3', {}, 'Network and training'),
         h('div', { class: 'train-form', oninput: () => this.check() },
           field('Network', e.model), mlpOnly, cnnOnly, field('Optimizer', e.optimizer), field('Learning rate', e.lr),
-          field('Batch', e.batch), field('Epochs', e.epochs), field('Augment', e.augment), field('Seed', e.seed)),
+          field('Batch', e.batch), field('Epochs', e.epochs), field('Augment', e.augment), field('Seed', e.seed),
+          field('Both cores', e.cores, 'two threads')),
         h('p', {}, e.params),
         e.error,
         h('div', { class: 'train-buttons' }, e.start, e.pause, e.stop),
         e.resumeOffer,
-        h('p', { class: 'train-readout' }, e.status, ' · ', e.speed, ' · test accuracy ', e.test)),
+        h('p', { class: 'train-readout' }, e.status, ' · ', e.speed, e.threads, ' · test accuracy ', e.test)),
       h('div', { class: 'train-grid' },
         h('figure', { class: 'card pane' }, h('figcaption', {}, 'Training loss'), e.loss),
         h('figure', { class: 'card pane' }, h('figcaption', {}, 'Validation accuracy'), e.val),
@@ -175,12 +180,15 @@ export class TrainView implements View {
     }
     this.el.error.textContent = '';
     this.el.status.textContent = 'loading MNIST…';
+    this.el.threads.textContent = '';
+    delete this.el.threads.dataset.threads;
     this.el.start.disabled = true;
     try {
       const api = await this.api();
-      // One thread: trainStart({ threads: 2 }) works (src/train/peer.ts) but the view's progress froze on the first
-      // two-thread run in a fresh worker in Chromium (README, Train view), so it is not offered yet.
-      const plan = await api.trainStart(r.config, { mnist: new URL('../mnist/', document.baseURI).href, ...(resume ? { resume } : {}) });
+      const threads = this.el.cores.checked ? 2 : 1;
+      const plan = await api.trainStart(r.config, { mnist: new URL('../mnist/', document.baseURI).href, threads, ...(resume ? { resume } : {}) });
+      this.el.threads.textContent = plan.threads === 2 ? ' on 2 threads' : threads === 2 ? ` on 1 thread (${plan.threadsNote ?? 'no second thread'})` : ' on 1 thread';
+      this.el.threads.dataset.threads = String(plan.threads);
       this.epochs = r.config.epochs;
       this.batchesPerEpoch = plan.batchesPerEpoch;
       if (!resume) this.curves = { loss: [], val: [] };
@@ -204,13 +212,29 @@ export class TrainView implements View {
     if (!s) return;
     this.el.pause.textContent = s.state === 'paused' ? 'Resume' : 'Pause';
     this.showStatus(s);
+    // Stopped: the form is free at once (not at the next poll, 200 ms on: a Train click in between was lost).
+    if (s.state !== 'running' && s.state !== 'paused') this.finish();
   }
 
+  /**
+   * One poll at a time. Overlapping polls froze the view: a poll holding the last epoch (its checkpoint being stored
+   * in IndexedDB, a second or more for a CNN) finished after a later one had seen 'done' and stopped the timer, and
+   * wrote its older 'running' status over it, with nothing left to correct it.
+   */
   private async poll(): Promise<void> {
-    if (!this.client) return;
+    if (!this.client || this.polling) return;
+    this.polling = true;
+    try {
+      await this.pollOnce(this.client);
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async pollOnce(client: SeeingDigitsClient): Promise<void> {
     let u;
     try {
-      u = await this.client.trainPoll();
+      u = await client.trainPoll();
     } catch (err) {
       this.finish(`the training worker failed (${errorText(err)}); the last finished epoch is kept: resume it below`);
       return;
