@@ -166,8 +166,11 @@ export class SketchPad {
     this.pointerId = null;
     this.rect = null;
     if (!this.sketch.drawing) return;
-    if (cancelled) this.sketch.cancel();
-    else this.sketch.end();
-    this.changed('end');
+    if (cancelled) return (this.sketch.cancel(), this.changed('end'));
+    // Ending a stroke changes nothing drawn: no redraw. A frame requested here would make Chromium hold the
+    // worker's answer to this stroke until that frame is painted (it defers tasks after input while a frame is
+    // pending), so the answer could only show a frame later.
+    this.sketch.end();
+    this.opts.onChange('end');
   }
 }

@@ -211,7 +211,7 @@ export class Workbench implements WorkbenchContext {
     if (why !== 'draw') this.latency.input(why === 'end' && this.pad.endedAt ? this.pad.endedAt : performance.now());
     this.enableEdits();
     if (this.pad.isBlank) this.renderBlank();
-    else this.q('hint').hidden = true;
+    else if (!this.q('hint').hidden) this.q('hint').hidden = true; // unchanged: nothing to restyle
     // A finished stroke is analysed at once (no more input is coming this frame); strokes in progress once a frame.
     this.live.request(why !== 'draw');
     // Saved after every stroke, undo and clear: a popup can close at any moment.
