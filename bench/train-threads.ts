@@ -1,6 +1,6 @@
 /**
- * train-2t: data-parallel training on both cores (src/train/parallel.ts, two worker threads) against the one-thread
- * trainer, batch 64, Adam, the shipped weights as the start, interleaved. Both on the wall clock (a CPU clock would
+ * train-2t: data-parallel training on both cores (src/train/parallel.ts: this thread and a worker thread) against
+ * the one-thread trainer, batch 64, Adam, the shipped weights as the start, interleaved. Both on the wall clock (a CPU clock would
  * count two threads' time): on a loaded machine the two-thread figure suffers most, as it needs two free cores.
  */
 import { loadModelFromDir } from '../src/model/format-node.ts';
@@ -38,7 +38,7 @@ export async function benchTrainThreads(inp: Inputs): Promise<void> {
     }
   }
   await benchInferenceThreads();
-  note('train-2t: wall clock for both rows (simd = two worker threads, simd-1t = one thread, interleaved)');
+  note('train-2t: wall clock for both rows (simd = two threads, simd-1t = one thread, interleaved)');
 }
 
 /** One thread's whole training step on the bench batch: what both two-thread rows are compared with. */
@@ -52,7 +52,7 @@ function wholeStep(net: Network, opt: Optimizer, inp: Inputs): void {
 
 /**
  * What two cores could give at best, from CPU time (immune to the machine's load): one thread's whole step over one
- * worker's critical path (parallel-worker.ts on one thread: its half of the batch forward and backward, the other
+ * replica's critical path (parallel-replica.ts on one thread: its half of the batch forward and backward, the other
  * shard's gradients copied out, its own shard's gradients summed and updated, the shards exchanged, the kernels
  * repacked), interleaved. The barriers and the wake-ups come on top.
  */
@@ -65,7 +65,7 @@ async function speedupBound(model: LoadedModel, inp: Inputs, net: Network, opt: 
   return ms.get('whole')! / ms.get('share')!;
 }
 
-/** Worker `rank`'s part of a step of parallel-worker.ts, on this thread, as a function to time. */
+/** Replica `rank`'s part of a step of parallel-replica.ts, on this thread, as a function to time. */
 export async function workerPath(model: LoadedModel, inp: Inputs, workers: number, rank: number): Promise<() => void> {
   const n = BATCH / workers;
   const half = new Network(new Arena(await loadEngineNode()), model, n);
