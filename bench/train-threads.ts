@@ -1,7 +1,8 @@
 /**
  * train-2t: data-parallel training on both cores (src/train/parallel.ts: this thread and a worker thread) against
- * the one-thread trainer, batch 64, Adam, the shipped weights as the start, interleaved. Both on the wall clock (a CPU clock would
- * count two threads' time): on a loaded machine the two-thread figure suffers most, as it needs two free cores.
+ * the one-thread trainer, batch 64, Adam, the shipped weights as the start, interleaved. Both on the wall clock (a
+ * CPU clock would count two threads' time): on a loaded machine the two-thread figure suffers most, as it needs two
+ * free cores.
  */
 import { loadModelFromDir } from '../src/model/format-node.ts';
 import { shippedModelDir } from '../src/cli/models.ts';
