@@ -16,6 +16,8 @@ export interface ReplicaSetup {
   /** Samples per worker per step (the batch / workers). */
   share: number;
   shared: SharedBuffers;
+  /** Loads to spin at a wait before sleeping (waitWhile): SPIN when every replica has a core, else 0. */
+  spin: number;
 }
 
 export interface ParallelWorkerData extends ReplicaSetup {
@@ -96,26 +98,27 @@ export function arrive(ctl: Int32Array, b: Barrier, parties: number): number {
 }
 
 /** Every one of `parties` waits at `b` until all have arrived. */
-export function barrier(ctl: Int32Array, b: Barrier, parties: number): void {
+export function barrier(ctl: Int32Array, b: Barrier, parties: number, spin: number): void {
   const g = arrive(ctl, b, parties);
-  if (g !== -1) waitWhile(ctl, b.gen, g);
+  if (g !== -1) waitWhile(ctl, b.gen, g, spin);
 }
 
 /**
  * Waits while ctl[index] is `value`: spinning first, then sleeping. A futex wake-up costs ~23 µs on this machine's
  * VM (a round trip between two threads: 46 µs sleeping, 1.2 µs spinning), and a step has three waits (GO, MID,
  * DONE); the spin is bounded (SPIN loads, ~150 µs here) so a waiter with long to wait sleeps. With two replicas
- * there are two threads (the main thread is replica 0), so a spinning waiter steals no core from the other.
+ * there are two threads (the main thread is replica 0), so a spinning waiter steals no core from the other; with
+ * more replicas than cores the trainer passes 0 (sleep at once).
  */
-export function waitWhile(ctl: Int32Array, index: number, value: number, spin = SPIN): void {
+export function waitWhile(ctl: Int32Array, index: number, value: number, spin: number): void {
   if (spinWhile(ctl, index, value, spin)) return;
   while (Atomics.load(ctl, index) === value) Atomics.wait(ctl, index, value);
 }
 
 /** Spins while ctl[index] is `value`, `spin` loads at most; false if it still is. */
-export function spinWhile(ctl: Int32Array, index: number, value: number, spin = SPIN): boolean {
+export function spinWhile(ctl: Int32Array, index: number, value: number, spin: number): boolean {
   for (let i = 0; i < spin; i++) if (Atomics.load(ctl, index) !== value) return true;
   return false;
 }
 
-const SPIN = 20_000;
+export const SPIN = 20_000;

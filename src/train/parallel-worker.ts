@@ -13,9 +13,9 @@ const ctl = new Int32Array(d.shared.ctl);
 let seen = Atomics.load(ctl, CTL.go); // before saying ready: the first GO may come right after
 parentPort!.postMessage('ready');
 for (;;) {
-  waitWhile(ctl, CTL.go, seen);
+  waitWhile(ctl, CTL.go, seen, d.spin);
   seen = Atomics.load(ctl, CTL.go);
   const command = Atomics.load(ctl, CTL.command);
   if (command === COMMAND.stop) break;
-  for (const b of replica.run(command)) barrier(ctl, b, d.workers);
+  for (const b of replica.run(command)) barrier(ctl, b, d.workers, d.spin);
 }

@@ -11,10 +11,11 @@
  * (two partial sums added, instead of one running sum), a float32 rounding difference.
  */
 import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
 import type { LayerParams, LoadedModel } from '../model/spec.ts';
 import type { Network } from '../model/network.ts';
 import type { Optimizer, OptimizerName, OptimizerState } from './optimizer.ts';
-import { arrive, barrier, COMMAND, CTL, ERROR_BYTES, OTHER_FAILED, spinWhile, type ParallelWorkerData, type ReplicaSetup, type SharedBuffers } from './parallel-protocol.ts';
+import { arrive, barrier, COMMAND, CTL, ERROR_BYTES, OTHER_FAILED, SPIN, spinWhile, type ParallelWorkerData, type ReplicaSetup, type SharedBuffers } from './parallel-protocol.ts';
 import { Replica } from './parallel-replica.ts';
 import { gradSlots, sumSlotsInto } from './parallel-grads.ts';
 import { size } from '../model/shapes.ts';
@@ -62,6 +63,8 @@ export class ParallelTrainer {
     /** Replica r ≥ 1 is threads[r − 1]. */
     private readonly threads: Worker[],
     private readonly replica: Replica,
+    /** Loads to spin at a wait before sleeping (parallel-protocol.ts's waitWhile). */
+    private readonly spin: number,
     shared: SharedBuffers,
     private readonly layout: { name: string; kernel: number; bias: number }[],
     readonly batch: number,
@@ -110,7 +113,8 @@ export class ParallelTrainer {
       labels: new SharedArrayBuffer(opts.batch * 4),
       errors: new SharedArrayBuffer(workers * ERROR_BYTES),
     };
-    const setup = (rank: number): ReplicaSetup => ({ model, optimizer: opts.optimizer, rank, workers, share: opts.batch / workers, shared });
+    const spin = workers <= availableParallelism() ? SPIN : 0;
+    const setup = (rank: number): ReplicaSetup => ({ model, optimizer: opts.optimizer, rank, workers, share: opts.batch / workers, shared, spin });
     const threads = Array.from({ length: workers - 1 }, (_, i) => {
       const data: ParallelWorkerData = { ...setup(i + 1), script: SCRIPT };
       return new Worker(BOOT, { workerData: data });
@@ -122,7 +126,7 @@ export class ParallelTrainer {
       await Promise.all(threads.map((t) => t.terminate()));
       throw e;
     }
-    const trainer = new ParallelTrainer(threads, replica, shared, layout, opts.batch, inSize);
+    const trainer = new ParallelTrainer(threads, replica, spin, shared, layout, opts.batch, inSize);
     trainer.flat(model.params, trainer.weights);
     // Every replica is up and planned (or the first failure, e.g. a model the engine cannot plan, is the answer).
     await Promise.race([Promise.all(threads.map((t) => new Promise((ok) => t.once('message', ok)))), trainer.death]);
@@ -264,7 +268,7 @@ export class ParallelTrainer {
   private runSync(command: Command, lr: number): void {
     this.checkReady();
     this.signal(command, lr);
-    for (const b of this.replica.run(command)) barrier(this.ctl, b, this.workers);
+    for (const b of this.replica.run(command)) barrier(this.ctl, b, this.workers, this.spin);
     this.finish();
   }
 
@@ -280,7 +284,7 @@ export class ParallelTrainer {
       this.signal(command, lr);
       for (const b of this.replica.run(command)) {
         const gen = arrive(this.ctl, b, this.workers);
-        if (gen === -1 || spinWhile(this.ctl, b.gen, gen)) continue;
+        if (gen === -1 || spinWhile(this.ctl, b.gen, gen, this.spin)) continue;
         while (Atomics.load(this.ctl, b.gen) === gen && !this.failed) {
           const w = waitAsync(this.ctl, b.gen, gen);
           if (w.async) await Promise.race([w.value, this.death]);
