@@ -1,4 +1,4 @@
-// Where one data-parallel worker's step goes (CPU clock, interleaved; parallel-worker.ts with two workers, rank 0):
+// Where one data-parallel replica's step goes (CPU clock, interleaved; parallel-replica.ts with two replicas, rank 0):
 // forward + backward of half the batch, the other shard's gradients copied out, its own shard's gradients summed,
 // the optimizer update of its shard, the shards exchanged and the kernels repacked; and one thread's whole step.
 // `npx tsx bench/run-train-parts.ts` (after build:wasm).

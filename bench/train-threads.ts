@@ -1,7 +1,8 @@
 /**
- * train-2t: data-parallel training on both cores (src/train/parallel.ts, two worker threads) against the one-thread
- * trainer, batch 64, Adam, the shipped weights as the start, interleaved. Both on the wall clock (a CPU clock would
- * count two threads' time): on a loaded machine the two-thread figure suffers most, as it needs two free cores.
+ * train-2t: data-parallel training on both cores (src/train/parallel.ts: this thread and a worker thread) against
+ * the one-thread trainer, batch 64, Adam, the shipped weights as the start, interleaved. Both on the wall clock (a
+ * CPU clock would count two threads' time): on a loaded machine the two-thread figure suffers most, as it needs two
+ * free cores.
  */
 import { loadModelFromDir } from '../src/model/format-node.ts';
 import { shippedModelDir } from '../src/cli/models.ts';
@@ -38,7 +39,7 @@ export async function benchTrainThreads(inp: Inputs): Promise<void> {
     }
   }
   await benchInferenceThreads();
-  note('train-2t: wall clock for both rows (simd = two worker threads, simd-1t = one thread, interleaved)');
+  note('train-2t: wall clock for both rows (simd = two threads, simd-1t = one thread, interleaved)');
 }
 
 /** One thread's whole training step on the bench batch: what both two-thread rows are compared with. */
@@ -51,13 +52,14 @@ function wholeStep(net: Network, opt: Optimizer, inp: Inputs): void {
 }
 
 /**
- * What two cores could give at best, from CPU time (immune to the machine's load): one thread's whole step over one
- * worker's critical path (parallel-worker.ts on one thread: its half of the batch forward and backward, the other
- * shard's gradients copied out, its own shard's gradients summed and updated, the shards exchanged, the kernels
- * repacked), interleaved. The barriers and the wake-ups come on top.
+ * What two cores could give at best, from CPU time (immune to the machine's load): one thread's whole step over
+ * replica 0's critical path (the calling thread: the batch copied into shared memory, then parallel-replica.ts on
+ * one thread: its half of the batch forward and backward, the other shard's gradients copied out, its own shard's
+ * gradients summed and updated, the shards exchanged, the kernels repacked), interleaved. The barriers, two threads
+ * slowing each other, and the wake-ups come on top.
  */
 async function speedupBound(model: LoadedModel, inp: Inputs, net: Network, opt: Optimizer): Promise<number> {
-  const share = await workerPath(model, inp, 2, 0);
+  const share = await replicaPath(model, inp, 2, 0);
   const ms = await interleave([
     { engine: 'whole', run: timed(() => wholeStep(net, opt, inp), 'cpu') },
     { engine: 'share', run: timed(share, 'cpu') },
@@ -65,8 +67,8 @@ async function speedupBound(model: LoadedModel, inp: Inputs, net: Network, opt: 
   return ms.get('whole')! / ms.get('share')!;
 }
 
-/** Worker `rank`'s part of a step of parallel-worker.ts, on this thread, as a function to time. */
-export async function workerPath(model: LoadedModel, inp: Inputs, workers: number, rank: number): Promise<() => void> {
+/** Replica `rank`'s part of a step (rank 0: with the batch copy), on this thread, as a function to time. */
+export async function replicaPath(model: LoadedModel, inp: Inputs, workers: number, rank: number): Promise<() => void> {
   const n = BATCH / workers;
   const half = new Network(new Arena(await loadEngineNode()), model, n);
   const slots = gradSlots(half);
@@ -75,8 +77,11 @@ export async function workerPath(model: LoadedModel, inp: Inputs, workers: numbe
   const own = piecesOf(slots, mine);
   const others = [...piecesOf(slots, { from: 0, to: mine.from }), ...piecesOf(slots, { from: mine.to, to: slots.total })];
   const grads = new Float32Array(workers * slots.total), weights = new Float32Array(slots.total);
-  const x = inp.train.subarray(rank * n * half.input.size, (rank + 1) * n * half.input.size), y = inp.labels.subarray(rank * n, (rank + 1) * n);
+  const input = new Float32Array(inp.train.length);
+  const x = input.subarray(rank * n * half.input.size, (rank + 1) * n * half.input.size), y = inp.labels.subarray(rank * n, (rank + 1) * n);
+  input.set(inp.train);
   return () => {
+    if (rank === 0) input.set(inp.train);
     half.setInput(x, n);
     half.forward(n);
     half.loss(y, n);

@@ -1,15 +1,14 @@
 /**
- * What the data-parallel trainer (parallel.ts) and its worker threads (parallel-worker.ts) share. After start-up
- * they exchange no messages: the main thread writes a command into shared memory and bumps GO; every worker runs it
- * and arrives at the DONE barrier, whose generation the main thread waits on. Messages through the event loop
- * cost ~300 µs a step, more than the optimizer step itself on the MLP.
+ * What the data-parallel trainer (parallel.ts, replica 0 on the calling thread) and its worker threads
+ * (parallel-worker.ts, the other replicas) share. After start-up they exchange no messages: the main thread writes a
+ * command into shared memory and bumps GO; every replica runs it (parallel-replica.ts) and meets the others at the
+ * barriers. Messages through the event loop cost ~300 µs a step, more than the optimizer step itself on the MLP.
  */
 import type { LoadedModel } from '../model/spec.ts';
 import type { OptimizerName } from './optimizer.ts';
 
-export interface ParallelWorkerData {
-  /** The worker module (parallel-boot.mjs imports it). */
-  script: string;
+/** What a replica needs: its rank, the model to start from, the shared memory. */
+export interface ReplicaSetup {
   model: LoadedModel;
   optimizer: OptimizerName;
   rank: number;
@@ -17,6 +16,13 @@ export interface ParallelWorkerData {
   /** Samples per worker per step (the batch / workers). */
   share: number;
   shared: SharedBuffers;
+  /** Loads to spin at a wait before sleeping (waitWhile): SPIN when every replica has a core, else 0. */
+  spin: number;
+}
+
+export interface ParallelWorkerData extends ReplicaSetup {
+  /** The worker module (parallel-boot.mjs imports it). */
+  script: string;
 }
 
 export interface SharedBuffers {
@@ -43,10 +49,10 @@ export interface SharedBuffers {
 
 /** Indices of the control words. */
 export const CTL = {
-  /** Workers arrived at the mid-step barrier, and its generation. */
+  /** Replicas arrived at the mid-step barrier, and its generation. */
   midCount: 0,
   midGen: 1,
-  /** Workers done with the command, and the generation the main thread waits on. */
+  /** Replicas done with the command, and its generation. */
   doneCount: 2,
   doneGen: 3,
   /** Bumped by the main thread to start COMMAND. */
@@ -69,27 +75,50 @@ export const ERROR_BYTES = 2048;
 /** What a worker says when it was not the one that failed. */
 export const OTHER_FAILED = 'another training worker failed';
 
-/** A generation-counting barrier on two control words: every one of `parties` waits until all have arrived. */
-export function barrier(ctl: Int32Array, count: number, gen: number, parties: number): void {
-  const g = Atomics.load(ctl, gen);
-  if (Atomics.add(ctl, count, 1) === parties - 1) {
-    Atomics.store(ctl, count, 0);
-    Atomics.add(ctl, gen, 1);
-    Atomics.notify(ctl, gen);
-  } else {
-    waitWhile(ctl, gen, g);
-  }
+/** A generation-counting barrier: its two control words. */
+export interface Barrier {
+  count: number;
+  gen: number;
+}
+
+export const MID: Barrier = { count: CTL.midCount, gen: CTL.midGen };
+export const DONE: Barrier = { count: CTL.doneCount, gen: CTL.doneGen };
+
+/**
+ * Arrives at barrier `b` of `parties`: the generation to wait past (while ctl[b.gen] still holds it), or -1 if this
+ * was the last to arrive (then it has released the others).
+ */
+export function arrive(ctl: Int32Array, b: Barrier, parties: number): number {
+  const g = Atomics.load(ctl, b.gen);
+  if (Atomics.add(ctl, b.count, 1) !== parties - 1) return g;
+  Atomics.store(ctl, b.count, 0);
+  Atomics.add(ctl, b.gen, 1);
+  Atomics.notify(ctl, b.gen);
+  return -1;
+}
+
+/** Every one of `parties` waits at `b` until all have arrived. */
+export function barrier(ctl: Int32Array, b: Barrier, parties: number, spin: number): void {
+  const g = arrive(ctl, b, parties);
+  if (g !== -1) waitWhile(ctl, b.gen, g, spin);
 }
 
 /**
  * Waits while ctl[index] is `value`: spinning first, then sleeping. A futex wake-up costs ~23 µs on this machine's
- * VM (a round trip between two threads: 46 µs sleeping, 1.2 µs spinning), and the replicas meet twice a step; the
- * spin is bounded (SPIN loads, ~150 µs here) so a waiter with long to wait sleeps. Spinning at the barriers only:
- * between the steps the workers sleep, so the main thread preparing the next batch has a core.
+ * VM (a round trip between two threads: 46 µs sleeping, 1.2 µs spinning), and a step has three waits (GO, MID,
+ * DONE); the spin is bounded (SPIN loads, ~150 µs here) so a waiter with long to wait sleeps. With two replicas
+ * there are two threads (the main thread is replica 0), so a spinning waiter steals no core from the other; with
+ * more replicas than cores the trainer passes 0 (sleep at once).
  */
-export function waitWhile(ctl: Int32Array, index: number, value: number, spin = SPIN): void {
-  for (let i = 0; i < spin; i++) if (Atomics.load(ctl, index) !== value) return;
+export function waitWhile(ctl: Int32Array, index: number, value: number, spin: number): void {
+  if (spinWhile(ctl, index, value, spin)) return;
   while (Atomics.load(ctl, index) === value) Atomics.wait(ctl, index, value);
 }
 
-const SPIN = 20_000;
+/** Spins while ctl[index] is `value`, `spin` loads at most; false if it still is. */
+export function spinWhile(ctl: Int32Array, index: number, value: number, spin: number): boolean {
+  for (let i = 0; i < spin; i++) if (Atomics.load(ctl, index) !== value) return true;
+  return false;
+}
+
+export const SPIN = 20_000;

@@ -1,26 +1,29 @@
 /**
- * Data-parallel training over worker threads (Node): each worker holds a replica of the model on its own engine
- * instance and computes the gradients of its share of the batch; then each replica averages all shares' gradients
- * (in rank order, through shared memory: parallel-grads.ts) over its own shard of the parameters only, takes the
- * optimizer step there (its moments only for that shard), and the shards are exchanged through shared memory, so
- * the replicas stay identical. Steps are driven through shared memory too (parallel-protocol.ts), not messages.
+ * Data-parallel training over threads (Node): replica 0 on the calling thread, each other one in a worker thread
+ * (so two workers are two threads, this machine's two cores), each on its own engine instance, computing the
+ * gradients of its share of the batch; then each replica averages all shares' gradients (in rank order, through
+ * shared memory: parallel-grads.ts) over its own shard of the parameters only, takes the optimizer step there (its
+ * moments only for that shard), and the shards are exchanged through shared memory, so the replicas stay
+ * identical (parallel-replica.ts). Steps are driven through shared memory too (parallel-protocol.ts), not messages.
  *
  * The result equals one thread running `splitStep` (the same shares, the same sums, the same update) bit for bit;
  * against one thread on the whole batch it differs only in the order the batch is summed in the parameter gradients
  * (two partial sums added, instead of one running sum), a float32 rounding difference.
  */
 import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
 import type { LayerParams, LoadedModel } from '../model/spec.ts';
 import type { Network } from '../model/network.ts';
 import type { Optimizer, OptimizerName, OptimizerState } from './optimizer.ts';
-import { COMMAND, CTL, ERROR_BYTES, OTHER_FAILED, type ParallelWorkerData, type SharedBuffers } from './parallel-protocol.ts';
+import { arrive, barrier, COMMAND, CTL, ERROR_BYTES, OTHER_FAILED, SPIN, spinWhile, type ParallelWorkerData, type ReplicaSetup, type SharedBuffers } from './parallel-protocol.ts';
+import { Replica } from './parallel-replica.ts';
 import { gradSlots, sumSlotsInto } from './parallel-grads.ts';
 import { size } from '../model/shapes.ts';
 
 export interface ParallelOptions {
   batch: number;
   optimizer: OptimizerName;
-  /** Worker threads (default 2); the batch must split evenly between them. */
+  /** Replicas (default 2): this thread and workers − 1 worker threads; the batch must split evenly between them. */
   workers?: number;
 }
 
@@ -41,7 +44,7 @@ const waitAsync = (Atomics as unknown as {
 }).waitAsync;
 
 export class ParallelTrainer {
-  /** The batch's inputs (batch × input size floats), shared with the workers: fill it, then stepSync(). */
+  /** The batch's inputs (batch × input size floats), shared with the replicas: fill it, then stepSync(). */
   readonly input: Float32Array;
   private readonly labels: Int32Array;
   private readonly ctl: Int32Array;
@@ -57,7 +60,11 @@ export class ParallelTrainer {
   private closed = false;
 
   private constructor(
+    /** Replica r ≥ 1 is threads[r − 1]. */
     private readonly threads: Worker[],
+    private readonly replica: Replica,
+    /** Loads to spin at a wait before sleeping (parallel-protocol.ts's waitWhile). */
+    private readonly spin: number,
     shared: SharedBuffers,
     private readonly layout: { name: string; kernel: number; bias: number }[],
     readonly batch: number,
@@ -73,14 +80,18 @@ export class ParallelTrainer {
     this.death = new Promise((resolve) => {
       threads.forEach((t, i) => {
         const fail = (e: Error) => {
-          if (this.closed) return;
-          this.failed ??= new Error(`parallel training: worker ${i} failed (${e.message})`);
+          this.failed ??= new Error(this.closed ? 'parallel training: the trainer is closed' : `parallel training: worker ${i + 1} failed (${e.message})`);
           resolve();
         };
         t.on('error', fail);
         t.on('exit', (code) => fail(new Error(`exit code ${code}`)));
       });
     });
+  }
+
+  /** Replicas in all (this thread's and the worker threads'). */
+  private get workers(): number {
+    return this.threads.length + 1;
   }
 
   static async create(model: LoadedModel, opts: ParallelOptions): Promise<ParallelTrainer> {
@@ -102,11 +113,20 @@ export class ParallelTrainer {
       labels: new SharedArrayBuffer(opts.batch * 4),
       errors: new SharedArrayBuffer(workers * ERROR_BYTES),
     };
-    const threads = Array.from({ length: workers }, (_, rank) => {
-      const data: ParallelWorkerData = { script: SCRIPT, model, optimizer: opts.optimizer, rank, workers, share: opts.batch / workers, shared };
+    const spin = workers <= availableParallelism() ? SPIN : 0;
+    const setup = (rank: number): ReplicaSetup => ({ model, optimizer: opts.optimizer, rank, workers, share: opts.batch / workers, shared, spin });
+    const threads = Array.from({ length: workers - 1 }, (_, i) => {
+      const data: ParallelWorkerData = { ...setup(i + 1), script: SCRIPT };
       return new Worker(BOOT, { workerData: data });
     });
-    const trainer = new ParallelTrainer(threads, shared, layout, opts.batch, inSize);
+    let replica: Replica;
+    try {
+      replica = await Replica.create(setup(0));
+    } catch (e) {
+      await Promise.all(threads.map((t) => t.terminate()));
+      throw e;
+    }
+    const trainer = new ParallelTrainer(threads, replica, spin, shared, layout, opts.batch, inSize);
     trainer.flat(model.params, trainer.weights);
     // Every replica is up and planned (or the first failure, e.g. a model the engine cannot plan, is the answer).
     await Promise.race([Promise.all(threads.map((t) => new Promise((ok) => t.once('message', ok)))), trainer.death]);
@@ -117,7 +137,10 @@ export class ParallelTrainer {
     return trainer;
   }
 
-  /** One optimizer step on `batch` inputs (batch × input size floats) and their labels. */
+  /**
+   * One optimizer step on `batch` inputs (batch × input size floats) and their labels. Replica 0's share runs on
+   * this thread, so the event loop only runs while it waits for the others.
+   */
   async step(images: Float32Array, labels: ArrayLike<number>, lr: number): Promise<StepResult> {
     this.setBatch(images, labels);
     await this.run(COMMAND.step, lr);
@@ -125,11 +148,11 @@ export class ParallelTrainer {
   }
 
   /**
-   * The same with the inputs already in `input`, blocking this thread until the workers are done (Node allows
-   * Atomics.wait on the main thread), for a synchronous training loop. A worker's error is thrown here (each
-   * worker catches everything and still arrives at the barriers). NOTE: a worker killed from outside while this
-   * thread blocks (terminate(), or the worker's JS heap running out: ERR_WORKER_OUT_OF_MEMORY) is only seen
-   * through its 'exit' event, which a blocked thread cannot receive; the async step() races that event instead.
+   * The same with the inputs already in `input`, blocking this thread at the barriers (Node allows Atomics.wait
+   * on the main thread), for a synchronous training loop. A replica's error is thrown here (each one catches
+   * everything and still arrives at the barriers). NOTE: a worker killed from outside while this thread blocks
+   * (terminate(), or the worker's JS heap running out: ERR_WORKER_OUT_OF_MEMORY) is only seen through its 'exit'
+   * event, which a blocked thread cannot receive; the async step() races that event instead.
    */
   stepSync(labels: ArrayLike<number>, lr: number): StepResult {
     this.setLabels(labels);
@@ -203,7 +226,7 @@ export class ParallelTrainer {
   }
 
   private result(): StepResult {
-    const w = this.threads.length;
+    const w = this.workers;
     let loss = 0, correct = 0;
     for (let r = 0; r < w; r++) {
       loss += this.nums[1 + r];
@@ -230,46 +253,54 @@ export class ParallelTrainer {
     if (this.busy) throw new Error('parallel training: one step at a time (await the last one)');
   }
 
-  /** Starts a command: clears the last one's errors, bumps GO; returns the DONE generation to wait past. */
-  private signal(command: Command, lr = 0): number {
-    const c = this.ctl, w = this.threads.length;
+  /** Starts a command: clears the last one's errors, bumps GO. */
+  private signal(command: Command, lr = 0): void {
+    const c = this.ctl, w = this.workers;
     c[CTL.failed] = 0;
     for (let r = 0; r < w; r++) c[CTL.per + w + r] = 0;
     c[CTL.command] = command;
     this.nums[0] = lr;
-    const gen = Atomics.load(c, CTL.doneGen);
     Atomics.add(c, CTL.go, 1);
     Atomics.notify(c, CTL.go);
-    return gen;
   }
 
+  /** The command, replica 0 run here and meeting the barriers blocking. */
   private runSync(command: Command, lr: number): void {
     this.checkReady();
-    const gen = this.signal(command, lr);
-    while (Atomics.load(this.ctl, CTL.doneGen) === gen) Atomics.wait(this.ctl, CTL.doneGen, gen);
+    this.signal(command, lr);
+    for (const b of this.replica.run(command)) barrier(this.ctl, b, this.workers, this.spin);
     this.finish();
   }
 
+  /**
+   * The same, each barrier awaited after a short spin (Atomics.waitAsync raced with a worker's death, so a dead
+   * worker fails the step instead of hanging it). A failed step leaves replica 0 mid-command: the trainer is failed
+   * for good then.
+   */
   private async run(command: Command, lr: number): Promise<void> {
     this.checkReady();
     this.busy = true;
     try {
-      const gen = this.signal(command, lr);
-      while (Atomics.load(this.ctl, CTL.doneGen) === gen && !this.failed) {
-        const w = waitAsync(this.ctl, CTL.doneGen, gen);
-        if (w.async) await Promise.race([w.value, this.death]);
+      this.signal(command, lr);
+      for (const b of this.replica.run(command)) {
+        const gen = arrive(this.ctl, b, this.workers);
+        if (gen === -1 || spinWhile(this.ctl, b.gen, gen, this.spin)) continue;
+        while (Atomics.load(this.ctl, b.gen) === gen && !this.failed) {
+          const w = waitAsync(this.ctl, b.gen, gen);
+          if (w.async) await Promise.race([w.value, this.death]);
+        }
+        if (this.failed) throw this.failed;
       }
-      if (this.failed) throw this.failed;
     } finally {
       this.busy = false;
     }
     this.finish();
   }
 
-  /** After DONE: the failing worker's reason (the others only say that one failed), for good if replicas may differ. */
+  /** After DONE: the failing replica's reason (the others only say that one failed), for good if they may differ. */
   private finish(): void {
     if (!Atomics.load(this.ctl, CTL.failed)) return;
-    const w = this.threads.length;
+    const w = this.workers;
     const reasons = Array.from({ length: w }, (_, r) => {
       const len = this.ctl[CTL.per + w + r];
       return new TextDecoder().decode(this.errors.slice(r * ERROR_BYTES, r * ERROR_BYTES + len));
@@ -282,7 +313,7 @@ export class ParallelTrainer {
 
 /**
  * What the parallel trainer computes, on one thread: `net` (capacity ≥ batch / workers) runs each share in turn,
- * the shares' gradients are summed as the workers sum them, then `opt` steps. Returns the mean loss.
+ * the shares' gradients are summed as the replicas sum them, then `opt` steps. Returns the mean loss.
  */
 export function splitStep(net: Network, opt: Optimizer, images: Float32Array, labels: ArrayLike<number>, workers: number, lr: number): number {
   const share = labels.length / workers;

@@ -1,5 +1,6 @@
-// Data-parallel training (src/train/parallel.ts): two worker threads give exactly what one thread gives for the same
-// shares summed the same way (splitStep), and stay within float32 rounding of one thread on the whole batch.
+// Data-parallel training (src/train/parallel.ts): two replicas (this thread and a worker thread) give exactly what
+// one thread gives for the same shares summed the same way (splitStep), and stay within float32 rounding of one
+// thread on the whole batch.
 import { afterAll, describe, expect, it } from 'vitest';
 import { ParallelTrainer, splitStep } from '../../src/train/parallel.ts';
 import { cnnSpec, initModel, mlpSpec } from '../../src/train/architectures.ts';
@@ -111,6 +112,30 @@ describe('parallel training, other splits', () => {
   }, 120_000);
 });
 
+describe('parallel training, one replica', () => {
+  it('runs on this thread alone (no worker thread) and equals the one-thread step on the whole batch, bit for bit', async () => {
+    const model = initModel(mlpSpec(), 3);
+    const par = await ParallelTrainer.create(model, { batch: BATCH, optimizer: 'adam', workers: 1 });
+    trainers.push(par);
+    expect((par as unknown as { threads: unknown[] }).threads).toHaveLength(0);
+    const net = new Network(new Arena(await loadEngineNode()), model, BATCH);
+    const opt = new Optimizer(net, 'adam');
+    for (const b of batches()) {
+      par.input.set(b.x);
+      const r = par.stepSync(b.y, LR);
+      net.setInput(b.x, BATCH);
+      net.forward(BATCH);
+      expect(r.loss).toBe(net.loss(b.y, BATCH));
+      expect(r.correct).toBe(net.correct(b.y, BATCH));
+      net.backward(BATCH);
+      opt.apply(LR);
+    }
+    expect(maxDiff(par.params(), net.getParams()).abs).toBe(0);
+    expect(maxDiff(par.params(), model.params).abs).toBeGreaterThan(1e-3); // it trained
+    expect(par.optimizerState('adam').v).toEqual(opt.state().v);
+  }, 60_000);
+});
+
 describe('parallel training refuses what it cannot do', () => {
   it('a batch that does not split evenly', async () => {
     await expect(ParallelTrainer.create(initModel(mlpSpec(), 1), { batch: 63, optimizer: 'adam', workers: 2 })).rejects.toThrow(/63 does not split evenly over 2 workers/);
@@ -122,10 +147,13 @@ describe('parallel training refuses what it cannot do', () => {
     await expect(par.step(new Float32Array(3 * 784), [1, 2, 3], 0.1)).rejects.toThrow(/takes 4 inputs of 784 floats and 4 labels/);
   });
 
-  it('a bad label reaches the caller as a message, and neither worker hangs', async () => {
+  it('a bad label reaches the caller as a message, and neither replica hangs', async () => {
     const par = await ParallelTrainer.create(initModel(mlpSpec(), 1), { batch: 4, optimizer: 'sgd', workers: 2 });
     trainers.push(par);
     await expect(par.step(new Float32Array(4 * 784), [1, 2, 3, 12], 0.1)).rejects.toThrow(/label 12 .* is not a class 0\.\.9/);
+    // in replica 0's share (this thread's), through the blocking path too
+    par.input.fill(0);
+    expect(() => par.stepSync([11, 2, 3, 4], 0.1)).toThrow(/label 11 .* is not a class 0\.\.9/);
     // Both replicas are still usable after the failed step, and it changed nothing.
     const before = par.params();
     const r = await par.step(new Float32Array(4 * 784), [1, 2, 3, 4], 0.1);
@@ -133,14 +161,15 @@ describe('parallel training refuses what it cannot do', () => {
     expect(maxDiff(before, initModel(mlpSpec(), 1).params).abs).toBe(0);
   });
 
-  it('a worker that dies mid-step fails the waiting step with a message instead of hanging, and every later one', async () => {
-    // The CNN's step takes milliseconds: worker 1 is killed inside it, worker 0 is left waiting at the barrier.
+  it('a worker that dies during a step fails the waiting step with a message instead of hanging, and every later one', async () => {
+    // Worker thread 1 (replica 1) is killed as the step starts, before its death can be seen (the 'exit' event comes
+    // through the event loop): replica 0, on this thread, is left waiting for it at the barrier.
     const par = await ParallelTrainer.create(initModel(cnnSpec(), 1), { batch: 64, optimizer: 'sgd', workers: 2 });
     const { images, labels } = mnistTest();
+    void (par as unknown as { threads: { terminate(): Promise<number> }[] }).threads[0].terminate();
     const step = par.step(images.slice(0, 64 * 784), labels.slice(0, 64), 0.1);
-    void (par as unknown as { threads: { terminate(): Promise<number> }[] }).threads[1].terminate();
     await expect(step).rejects.toThrow(/worker 1 failed \(exit code 1\)/);
     expect(() => par.stepSync(labels.slice(0, 64), 0.1)).toThrow(/worker 1 failed/);
-    await par.close(); // worker 0, asleep at the barrier, is terminated too
+    await par.close();
   }, 60_000);
 });
