@@ -31,6 +31,14 @@ export class TrainView implements View {
   private timer?: ReturnType<typeof setInterval>;
   private running = false;
   private polling = false;
+  /**
+   * Every request whose answer carries the run's status takes a ticket when sent; a status is shown only if no
+   * later-sent request's status is on screen already. The worker answers in order, but the view may finish with an
+   * answer late (a poll storing an epoch's checkpoint first): without this, a poll sent before Stop could write its
+   * 'training …' over 'stopped' after the timer had ended, and nothing would correct it.
+   */
+  private tickets = 0;
+  private shown = 0;
   private curves: SavedRun['curves'] = { loss: [], val: [] };
   private lastEpoch?: Extract<TrainEvent, { kind: 'epoch' }>;
   private epochs = 1;
@@ -183,6 +191,7 @@ export class TrainView implements View {
     this.el.threads.textContent = '';
     delete this.el.threads.dataset.threads;
     this.el.start.disabled = true;
+    this.shown = ++this.tickets; // 'loading MNIST…' is this run's: an older poll's answer must not replace it
     try {
       const api = await this.api();
       const threads = this.el.cores.checked ? 2 : 1;
@@ -208,10 +217,11 @@ export class TrainView implements View {
 
   private async control(action: 'pause' | 'resume' | 'stop'): Promise<void> {
     if (!this.client) return;
+    const ticket = ++this.tickets;
     const s = await this.client.trainControl(action).catch((err) => (this.el.error.textContent = errorText(err), null));
     if (!s) return;
+    if (!this.showStatus(s, ticket)) return;
     this.el.pause.textContent = s.state === 'paused' ? 'Resume' : 'Pause';
-    this.showStatus(s);
     // Stopped: the form is free at once (not at the next poll, 200 ms on: a Train click in between was lost).
     if (s.state !== 'running' && s.state !== 'paused') this.finish();
   }
@@ -233,6 +243,7 @@ export class TrainView implements View {
 
   private async pollOnce(client: SeeingDigitsClient): Promise<void> {
     let u;
+    const ticket = ++this.tickets;
     try {
       u = await client.trainPoll();
     } catch (err) {
@@ -246,8 +257,8 @@ export class TrainView implements View {
       console.error('Train view:', err);
       this.el.error.textContent = `could not show the latest progress: ${errorText(err)}`;
     }
-    this.showStatus(u.status);
     if (performance.now() - this.predictedAt > 1000) this.update(this.wb.latest);
+    if (!this.showStatus(u.status, ticket)) return; // a later answer is on screen: it decided
     if (u.status.state === 'idle') this.finish('the training worker restarted; the last finished epoch is kept: resume it below');
     else if (!['running', 'paused'].includes(u.status.state)) this.finish();
   }
@@ -280,10 +291,14 @@ export class TrainView implements View {
     lineChart(this.el.val, [{ points: [[0, 0.1], ...this.curves.val], color: '#4e79a7' }], { w, h: 160, xLabel: 'epoch', yRange: [0, 1], yFormat: (v) => `${Math.round(v * 100)}%` });
   }
 
-  private showStatus(s: TrainStatus): void {
+  /** Shows `s` unless the status of a request sent after `ticket` is on screen; says whether it did. */
+  private showStatus(s: TrainStatus, ticket: number): boolean {
+    if (ticket < this.shown) return false;
+    this.shown = ticket;
     const where = `epoch ${Math.max(1, s.epoch)} of ${s.epochs || this.epochs}, batch ${s.batch}/${s.batchesPerEpoch}`;
     const what = { idle: 'no run', running: 'training', paused: 'paused', done: 'done', stopped: 'stopped', failed: `failed: ${s.error ?? ''}` }[s.state];
     this.el.status.textContent = s.state === 'done' ? `done: epoch ${s.epochs} of ${s.epochs}` : `${what}: ${where}`;
+    return true;
   }
 
   private finish(message?: string): void {
