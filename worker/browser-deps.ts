@@ -4,7 +4,7 @@
  */
 import type { ServiceDeps } from './service.ts';
 import { loadModelFromUrl } from '../src/model/format.ts';
-import { errorText } from '../src/util/guards.ts';
+import { fetchOk } from '../src/util/fetch.ts';
 import { MEANS_FILE, decodeMeans } from '../src/interpret/means.ts';
 import { inferenceWasm, relaxedUrl } from '../src/wasm/wasm.ts';
 import { loadMnistGz } from './mnist-browser.ts';
@@ -12,14 +12,7 @@ import { startPeerThread } from './train-peer-client.ts';
 import { FILES, readTypicality, type TypicalityHeader } from '../src/interpret/explorer-data.ts';
 
 async function fetchBytes(url: string): Promise<ArrayBuffer> {
-  let res: Response;
-  try {
-    res = await fetch(url);
-  } catch (e) {
-    throw new Error(`engine: cannot fetch ${url}: ${errorText(e)}`);
-  }
-  if (!res.ok) throw new Error(`engine: cannot fetch ${url}: HTTP ${res.status}`);
-  return res.arrayBuffer();
+  return (await fetchOk(url, (m) => new Error(`engine: ${m}`))).arrayBuffer();
 }
 
 export function browserServiceDeps(base: string): ServiceDeps {

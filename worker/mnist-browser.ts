@@ -6,6 +6,7 @@
 import { bytesToUnit, checkIdxPair, parseIdxImages, parseIdxLabels } from '../src/data/idx.ts';
 import type { DigitSet } from '../src/train/session.ts';
 import { errorText } from '../src/util/guards.ts';
+import { fetchOk } from '../src/util/fetch.ts';
 
 /** The gzipped IDX files' names, declared once (the build writes them, the worker reads them). */
 export const MNIST_GZ = {
@@ -14,13 +15,8 @@ export const MNIST_GZ = {
 } as const;
 
 async function gunzip(url: string): Promise<Uint8Array> {
-  let res: Response;
-  try {
-    res = await fetch(url);
-  } catch (e) {
-    throw new Error(`MNIST: cannot fetch ${url}: ${errorText(e)}`);
-  }
-  if (!res.ok || !res.body) throw new Error(`MNIST: cannot fetch ${url}: HTTP ${res.status}`);
+  const res = await fetchOk(url, (m) => new Error(`MNIST: ${m}`));
+  if (!res.body) throw new Error(`MNIST: cannot fetch ${url}: HTTP ${res.status}`);
   try {
     const inflated = res.body.pipeThrough(new DecompressionStream('gzip'));
     return new Uint8Array(await new Response(inflated).arrayBuffer());

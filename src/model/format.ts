@@ -15,7 +15,8 @@ import {
   type ModelSpec,
 } from './spec.ts';
 import { layerShapes, paramShapes } from './shapes.ts';
-import { errorText, isObj } from '../util/guards.ts';
+import { isObj } from '../util/guards.ts';
+import { fetchOk } from '../util/fetch.ts';
 import { concatF32 } from '../util/array.ts';
 
 export { LIMITS };
@@ -275,16 +276,7 @@ function concat(buffers: ArrayBuffer[]): ArrayBuffer {
 
 /** Fetches model.json and its shards (paths relative to it). */
 export async function loadModelFromUrl(url: string, fetchFn: typeof fetch = fetch): Promise<LoadedModel> {
-  const get = async (u: string) => {
-    let res: Response;
-    try {
-      res = await fetchFn(u);
-    } catch (e) {
-      return fail(`cannot fetch ${u}: ${errorText(e)}`);
-    }
-    if (!res.ok) fail(`cannot fetch ${u}: HTTP ${res.status}`);
-    return res;
-  };
+  const get = (u: string) => fetchOk(u, (m) => new ModelFormatError(`model file: ${m}`), fetchFn);
   let json: unknown;
   try {
     json = await (await get(url)).json();
